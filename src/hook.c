@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+#include "hook.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "loader.h"
+#include "log.h"
+#include "load.h"
+#include "report.h"
+#include "request.h"
+#include "state.h"
+#include "util.h"
+
+/* Stages that never load modules, from the syscontainer-hooks command line. */
+static bool stage_is_passive(const char *stage)
+{
+	return stage && (strcmp(stage, "poststart") == 0 || strcmp(stage, "poststop") == 0);
+}
+
+/* Reads stdin to its end, so the runtime never writes into a closed pipe. */
+static int read_stdin(char **buf, size_t *len)
+{
+	int r;
+
+	r = read_all(STDIN_FILENO, STATE_MAX_SIZE, HOOK_STDIN_TIMEOUT_MS, buf, len);
+	if (r == -EFBIG)
+		log_problem("invalid OCI state on stdin: larger than %d KiB",
+			    STATE_MAX_SIZE / 1024);
+	else if (r == -ETIMEDOUT)
+		log_problem("invalid OCI state on stdin: not closed within %d s",
+			    HOOK_STDIN_TIMEOUT_MS / 1000);
+	else if (r < 0)
+		log_problem("cannot read the OCI state on stdin: %s", strerror(-r));
+	return r;
+}
+
+static int parse_state(const char *buf, size_t len, struct oci_state *state)
+{
+	char reason[256];
+	int r;
+
+	r = state_parse(buf, len, state, reason, sizeof(reason));
+	if (r < 0)
+		log_problem("invalid OCI state on stdin: %s", reason);
+	return r;
+}
+
+/* Returns 1 with the KERNEL_MODULES value, 0 when unset, or a negative errno. */
+static int read_request_value(const struct oci_state *state, const char *container,
+			      char **value, size_t *len)
+{
+	_cleanup_free_ char *config = NULL;
+	char reason[256];
+	size_t config_len;
+	int r;
+
+	r = config_read(state->bundle, &config, &config_len, reason, sizeof(reason));
+	if (r < 0) {
+		log_problem("container %s: %s", container, reason);
+		return r;
+	}
+
+	r = config_find_kernel_modules(config, config_len, value, len, reason, sizeof(reason));
+	if (r < 0)
+		log_problem("container %s: %s", container, reason);
+	return r;
+}
+
+static int handle_request(const char *container, const char *value, size_t len)
+{
+	_cleanup_(request_free) struct request req = { 0 };
+	int r;
+
+	r = request_parse(value, len, REQUEST_DEFAULT_MAX_NAMES, &req);
+	if (r == -EINVAL) {
+		report_invalid_request(container, &req);
+		return HOOK_EXIT_FAILED;
+	}
+	if (r < 0) {
+		log_problem("container %s: cannot parse %s: %s", container, KERNEL_MODULES_KEY,
+			    strerror(-r));
+		return HOOK_EXIT_FAILED;
+	}
+
+	if (req.n_names == 0) {
+		log_line(LOG_DEBUG, "container %s: %s names no module", container,
+			 KERNEL_MODULES_KEY);
+		return HOOK_EXIT_OK;
+	}
+
+	return load_request(container, &req);
+}
+
+int hook_run(const struct hook_options *opts)
+{
+	_cleanup_(state_free) struct oci_state state = { 0 };
+	_cleanup_free_ char *input = NULL, *value = NULL;
+	char container[ESCAPED_BUFSZ];
+	size_t input_len = 0, len = 0;
+	int r;
+
+	r = read_stdin(&input, &input_len);
+	if (stage_is_passive(opts->stage))
+		return HOOK_EXIT_OK;
+	if (r < 0 || parse_state(input, input_len, &state) < 0)
+		return HOOK_EXIT_FAILED;
+
+	escape_untrusted(container, sizeof(container), state.id, strlen(state.id), ESCAPED_MAX);
+
+	r = state_wants_load(&state);
+	if (r < 0) {
+		char status[ESCAPED_BUFSZ];
+
+		escape_untrusted(status, sizeof(status), state.status, strlen(state.status),
+				 ESCAPED_MAX);
+		log_problem("container %s: unknown status '%s' in the OCI state", container,
+			    status);
+		return HOOK_EXIT_FAILED;
+	}
+	if (r == 0) {
+		log_line(LOG_DEBUG, "container %s: nothing to do in status '%s'", container,
+			 state.status);
+		return HOOK_EXIT_OK;
+	}
+
+	r = read_request_value(&state, container, &value, &len);
+	if (r < 0)
+		return HOOK_EXIT_FAILED;
+	if (r == 0) {
+		log_line(LOG_DEBUG, "container %s: %s is not set", container, KERNEL_MODULES_KEY);
+		return HOOK_EXIT_OK;
+	}
+
+	return handle_request(container, value, len);
+}

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <stdbool.h>
+
+/* Time allowed for the runtime to write the whole state and close stdin. */
+#define HOOK_STDIN_TIMEOUT_MS 30000
+
+/* Exit statuses of the hook. */
+enum {
+	HOOK_EXIT_OK = 0,
+	HOOK_EXIT_FAILED = 1, /* a module is missing, or the input is invalid */
+	HOOK_EXIT_USAGE = 2,
+};
+
+struct hook_options {
+	const char *stage; /* --state, or NULL */
+	const char *log_path;
+	bool debug;
+};
+
+/* Run as an OCI hook: read the state on stdin and load the requested modules. */
+int hook_run(const struct hook_options *opts);

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <stdbool.h>
+
+struct kmod_module;
+
+/* Time an install command from modprobe.d may run before it is killed. */
+#define INSTALL_TIMEOUT_MS 60000
+
+/* The result of the last install command, for the error message. */
+struct install_status {
+	const char *container; /* escaped container id, for log lines */
+	int exit_status; /* -1 when the command did not exit normally */
+	int signal;      /* killing signal, or 0 */
+	bool timed_out;
+};
+
+/*
+ * Run a modprobe.d install command with /bin/sh, as libkmod's run_install
+ * callback. The command gets a fixed PATH, MODPROBE_MODULE and nothing else
+ * from the environment, /dev/null as stdin, stdout and stderr, and no other
+ * open file. Its process group is killed after INSTALL_TIMEOUT_MS.
+ * data points to a struct install_status. Returns 0 when it exits with 0.
+ */
+int install_command_run(struct kmod_module *mod, const char *cmd, void *data);

@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+#include "kernel.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <linux/capability.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "util.h"
+
+const struct kernel_paths kernel_paths_host = { .sysfs = "/sys", .procfs = "/proc" };
+
+enum module_state kernel_module_state(const struct kernel_paths *paths, const char *name)
+{
+	char path[PATH_MAX], state[32];
+	int r;
+
+	snprintf(path, sizeof(path), "%s/module/%s/initstate", paths->sysfs, name);
+	r = read_small_file(path, state, sizeof(state));
+	if (r == -ENOENT) {
+		snprintf(path, sizeof(path), "%s/module/%s", paths->sysfs, name);
+		return access(path, F_OK) == 0 ? MODULE_BUILTIN : MODULE_ABSENT;
+	}
+	if (r < 0)
+		return MODULE_ABSENT;
+
+	if (strcmp(state, "live") == 0)
+		return MODULE_LIVE;
+	if (strcmp(state, "coming") == 0)
+		return MODULE_COMING;
+	if (strcmp(state, "going") == 0)
+		return MODULE_GOING;
+	return MODULE_ABSENT;
+}
+
+const char *module_state_name(enum module_state state)
+{
+	switch (state) {
+	case MODULE_LIVE:
+		return "live";
+	case MODULE_COMING:
+		return "coming";
+	case MODULE_GOING:
+		return "going";
+	case MODULE_BUILTIN:
+		return "builtin";
+	case MODULE_ABSENT:
+		break;
+	}
+	return "absent";
+}
+
+bool kernel_has_module_support(const struct kernel_paths *paths)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/modules", paths->procfs);
+	return access(path, F_OK) == 0;
+}
+
+bool kernel_modules_disabled(const struct kernel_paths *paths)
+{
+	char path[PATH_MAX], value[16];
+
+	snprintf(path, sizeof(path), "%s/sys/kernel/modules_disabled", paths->procfs);
+	if (read_small_file(path, value, sizeof(value)) < 0)
+		return false;
+	return strcmp(value, "1") == 0;
+}
+
+bool have_cap_sys_module(void)
+{
+	struct __user_cap_header_struct header = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = { 0 };
+
+	if (syscall(SYS_capget, &header, data) < 0)
+		return false;
+	return data[CAP_SYS_MODULE / 32].effective & (1U << (CAP_SYS_MODULE % 32));
+}
+
+int kernel_release(char *buf, size_t buflen)
+{
+	struct utsname u;
+
+	if (uname(&u) < 0)
+		return -errno;
+	snprintf(buf, buflen, "%s", u.release);
+	return 0;
+}

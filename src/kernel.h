@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/*
+ * Where the kernel state is read from. Tests point these at a fake tree;
+ * the hook uses "/sys" and "/proc".
+ */
+struct kernel_paths {
+	const char *sysfs;
+	const char *procfs;
+};
+
+extern const struct kernel_paths kernel_paths_host;
+
+enum module_state {
+	MODULE_ABSENT,
+	MODULE_LIVE,
+	MODULE_COMING,
+	MODULE_GOING,
+	MODULE_BUILTIN,
+};
+
+/*
+ * Read a module's state from <sysfs>/module/<name>/initstate. A directory
+ * without initstate is a builtin module. name must be canonical.
+ */
+enum module_state kernel_module_state(const struct kernel_paths *paths, const char *name);
+
+const char *module_state_name(enum module_state state);
+
+/* Whether the kernel loads modules at all: <procfs>/modules exists. */
+bool kernel_has_module_support(const struct kernel_paths *paths);
+
+/* Whether kernel.modules_disabled is 1, so no module can be loaded until reboot. */
+bool kernel_modules_disabled(const struct kernel_paths *paths);
+
+/* Whether this process has CAP_SYS_MODULE in its effective set. */
+bool have_cap_sys_module(void);
+
+/* Copy the running kernel's release (uname -r) into buf. */
+int kernel_release(char *buf, size_t buflen);

@@ -1,0 +1,351 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+#include "loader.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include <libkmod.h>
+
+#include "cause.h"
+#include "install.h"
+#include "log.h"
+#include "util.h"
+
+#define MODULES_ROOT "/lib/modules"
+
+struct loader {
+	struct kmod_ctx *ctx;
+	const struct kernel_paths *paths;
+	const char *container;
+	char release[128];
+};
+
+const char *load_outcome_name(enum load_outcome outcome)
+{
+	switch (outcome) {
+	case LOAD_LOADED:
+		return "loaded";
+	case LOAD_ALREADY_LOADED:
+		return "already loaded";
+	case LOAD_BUILTIN:
+		return "builtin";
+	case LOAD_FAILED:
+		return "failed";
+	case LOAD_SKIPPED:
+		return "not loaded";
+	case LOAD_PENDING:
+		break;
+	}
+	return "pending";
+}
+
+bool load_result_from_sysfs(const struct kernel_paths *paths, struct load_result *res)
+{
+	enum module_state state = kernel_module_state(paths, res->name);
+
+	if (state != MODULE_LIVE && state != MODULE_BUILTIN)
+		return false;
+
+	snprintf(res->module, sizeof(res->module), "%s", res->name);
+	res->n_modules = 1;
+	res->outcome = state == MODULE_LIVE ? LOAD_ALREADY_LOADED : LOAD_BUILTIN;
+	return true;
+}
+
+/* libkmod's own messages are detail behind ours, so they are debug lines. */
+static void log_from_kmod(void *data, int priority, const char *file, int line,
+			  const char *fn, const char *format, va_list args)
+{
+	const char *container = data;
+	char text[1024];
+	size_t n;
+
+	(void)priority;
+	(void)file;
+	(void)line;
+	(void)fn;
+
+	vsnprintf(text, sizeof(text), format, args);
+	n = strlen(text);
+	if (n > 0 && text[n - 1] == '\n')
+		text[n - 1] = '\0';
+	log_line(LOG_DEBUG, "libkmod for container %s: %s", container, text);
+}
+
+static int check_can_load(const struct kernel_paths *paths, char *reason, size_t reasonlen)
+{
+	if (!kernel_has_module_support(paths)) {
+		snprintf(reason, reasonlen, "the running kernel has no module support");
+		return -ENOSYS;
+	}
+	if (kernel_modules_disabled(paths)) {
+		snprintf(reason, reasonlen,
+			 "module loading is disabled on this host (kernel.modules_disabled=1)");
+		return -EPERM;
+	}
+	if (!have_cap_sys_module()) {
+		snprintf(reason, reasonlen,
+			 "operation not permitted: the hook lacks CAP_SYS_MODULE "
+			 "(rootless runtime or user namespace)");
+		return -EPERM;
+	}
+	return 0;
+}
+
+int loader_new(const struct kernel_paths *paths, const char *container,
+	       struct loader **ret, char *reason, size_t reasonlen)
+{
+	_cleanup_free_ struct loader *loader = calloc(1, sizeof(*loader));
+	char dir[PATH_MAX];
+	struct stat st;
+	int r;
+
+	if (!loader)
+		return -ENOMEM;
+	loader->paths = paths;
+	loader->container = container;
+
+	r = check_can_load(paths, reason, reasonlen);
+	if (r < 0)
+		return r;
+
+	r = kernel_release(loader->release, sizeof(loader->release));
+	if (r < 0)
+		return r;
+	snprintf(dir, sizeof(dir), MODULES_ROOT "/%s", loader->release);
+	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		snprintf(reason, reasonlen, "no module directory %s for the running kernel", dir);
+		return -ENOENT;
+	}
+
+	loader->ctx = kmod_new(dir, NULL);
+	if (!loader->ctx)
+		return -ENOMEM;
+	kmod_set_log_fn(loader->ctx, log_from_kmod, (void *)container);
+	kmod_set_log_priority(loader->ctx, log_debug_enabled() ? LOG_DEBUG : LOG_ERR);
+
+	*ret = TAKE_PTR(loader);
+	return 0;
+}
+
+void loader_free(struct loader *loader)
+{
+	if (!loader)
+		return;
+	kmod_unref(loader->ctx);
+	free(loader);
+}
+
+static void fail(struct load_result *res, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void fail(struct load_result *res, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	res->outcome = LOAD_FAILED;
+	res->err = err;
+	va_start(ap, fmt);
+	vsnprintf(res->cause, sizeof(res->cause), fmt, ap);
+	va_end(ap);
+}
+
+static bool state_is_present(int state)
+{
+	return state == KMOD_MODULE_LIVE || state == KMOD_MODULE_BUILTIN;
+}
+
+/* Wait while another process runs the module's init function. */
+static int wait_until_live(struct kmod_module *mod)
+{
+	struct timespec tick = { .tv_nsec = 10 * 1000 * 1000 };
+	int state = kmod_module_get_initstate(mod);
+
+	for (long waited = 0; state == KMOD_MODULE_COMING; waited += 10) {
+		if (waited >= LOAD_COMING_TIMEOUT_MS)
+			return -ETIMEDOUT;
+		nanosleep(&tick, NULL);
+		state = kmod_module_get_initstate(mod);
+	}
+	return state_is_present(state) ? 0 : -ENOENT;
+}
+
+static void describe_probe_error(struct load_result *res, struct kmod_module *mod, int err,
+				 const struct install_status *install)
+{
+	const char *name = kmod_module_get_name(mod);
+
+	if (err > 0) {
+		fail(res, -EPERM, "'%s' is blacklisted in modprobe.d", name);
+		return;
+	}
+
+	if (install->exit_status != -1 || install->signal || install->timed_out) {
+		if (install->timed_out)
+			fail(res, err, "install command for '%s' in modprobe.d timed out", name);
+		else if (install->signal)
+			fail(res, err, "install command for '%s' in modprobe.d was killed by signal %d",
+			     name, install->signal);
+		else
+			fail(res, err, "install command for '%s' in modprobe.d exited with status %d",
+			     name, install->exit_status);
+		return;
+	}
+
+	fail(res, err, "%s", cause_for_errno(err));
+}
+
+/* Insert one resolved module and its dependencies. Returns true if it was absent. */
+static bool load_module(struct loader *loader, struct kmod_module *mod, struct load_result *res)
+{
+	struct install_status install = { .container = loader->container, .exit_status = -1 };
+	const char *name = kmod_module_get_name(mod);
+	int before = kmod_module_get_initstate(mod);
+	int r;
+
+	if (state_is_present(before))
+		return false;
+
+	log_line(LOG_INFO, "loading module '%s' for container %s", name, loader->container);
+	r = kmod_module_probe_insert_module(mod, KMOD_PROBE_APPLY_BLACKLIST_ALIAS_ONLY, NULL,
+					    install_command_run, &install, NULL);
+	if (r != 0) {
+		describe_probe_error(res, mod, r, &install);
+		return true;
+	}
+
+	r = wait_until_live(mod);
+	if (r == -ETIMEDOUT)
+		fail(res, r, "'%s' still initializing after %d s", name,
+		     LOAD_COMING_TIMEOUT_MS / 1000);
+	else if (r < 0 && kmod_module_get_install_commands(mod))
+		fail(res, r, "install command for '%s' in modprobe.d succeeded but did not load it",
+		     name);
+	else if (r < 0)
+		fail(res, r, "'%s' is not live after loading", name);
+	return true;
+}
+
+int loader_resolve(struct loader *loader, struct load_result *res)
+{
+	struct kmod_list *l;
+	int r;
+
+	r = kmod_module_new_from_lookup(loader->ctx, res->name, &res->resolved);
+	if (r < 0) {
+		fail(res, r, "lookup failed: %s", strerror(-r));
+		return r;
+	}
+	if (!res->resolved) {
+		fail(res, -ENOENT, "not found for kernel %s under " MODULES_ROOT "/%s",
+		     loader->release, loader->release);
+		return -ENOENT;
+	}
+
+	kmod_list_foreach(l, res->resolved) {
+		struct kmod_module *mod = kmod_module_get_module(l);
+
+		if (res->n_modules++ == 0)
+			snprintf(res->module, sizeof(res->module), "%s", kmod_module_get_name(mod));
+		kmod_module_unref(mod);
+	}
+	return 0;
+}
+
+void loader_insert(struct loader *loader, struct load_result *res)
+{
+	bool inserted = false, all_builtin = true;
+	struct kmod_list *l;
+
+	kmod_list_foreach(l, res->resolved) {
+		struct kmod_module *mod = kmod_module_get_module(l);
+
+		if (kmod_module_get_initstate(mod) != KMOD_MODULE_BUILTIN)
+			all_builtin = false;
+		if (load_module(loader, mod, res))
+			inserted = true;
+		kmod_module_unref(mod);
+		if (res->outcome == LOAD_FAILED)
+			return;
+	}
+
+	if (all_builtin)
+		res->outcome = LOAD_BUILTIN;
+	else
+		res->outcome = inserted ? LOAD_LOADED : LOAD_ALREADY_LOADED;
+}
+
+/* libkmod's print_action callback has no user data, so the plan is passed here. */
+static struct load_result *plan_target;
+static int plan_error;
+
+static void plan_add_step(struct kmod_module *mod, bool install, const char *options)
+{
+	struct load_result *res = plan_target;
+	const char *name = kmod_module_get_name(mod);
+	struct plan_step *steps;
+
+	(void)options;
+	for (size_t i = 0; i < res->n_plan; i++)
+		if (strcmp(res->plan[i].module, name) == 0)
+			return;
+
+	steps = realloc(res->plan, (res->n_plan + 1) * sizeof(*steps));
+	if (!steps) {
+		plan_error = -ENOMEM;
+		return;
+	}
+	res->plan = steps;
+	steps[res->n_plan] = (struct plan_step){ .install_command = install };
+	snprintf(steps[res->n_plan].module, sizeof(steps->module), "%s", name);
+	res->n_plan++;
+}
+
+static void plan_mark_requested(struct load_result *res, const char *name)
+{
+	for (size_t i = 0; i < res->n_plan; i++)
+		if (strcmp(res->plan[i].module, name) == 0)
+			res->plan[i].requested = true;
+}
+
+int loader_plan(struct loader *loader, struct load_result *res)
+{
+	struct kmod_list *l;
+	int r = 0;
+
+	(void)loader;
+	plan_target = res;
+	plan_error = 0;
+
+	kmod_list_foreach(l, res->resolved) {
+		struct kmod_module *mod = kmod_module_get_module(l);
+
+		r = kmod_module_probe_insert_module(mod,
+						    KMOD_PROBE_DRY_RUN |
+							    KMOD_PROBE_APPLY_BLACKLIST_ALIAS_ONLY,
+						    NULL, NULL, NULL, plan_add_step);
+		plan_mark_requested(res, kmod_module_get_name(mod));
+		kmod_module_unref(mod);
+		if (r < 0 || plan_error < 0)
+			break;
+	}
+
+	plan_target = NULL;
+	if (plan_error < 0)
+		return plan_error;
+	return r < 0 ? r : 0;
+}
+
+void loader_release(struct load_result *res)
+{
+	free(res->plan);
+	res->plan = NULL;
+	res->n_plan = 0;
+	kmod_module_unref_list(res->resolved);
+	res->resolved = NULL;
+}

@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "kernel.h"
+#include "request.h"
+
+/*
+ * Deadline for a module in the kernel's "coming" state, while another
+ * process runs its init function, to become live.
+ */
+#define LOAD_COMING_TIMEOUT_MS 30000
+
+enum load_outcome {
+	LOAD_PENDING,
+	LOAD_LOADED,
+	LOAD_ALREADY_LOADED,
+	LOAD_BUILTIN,
+	LOAD_FAILED,
+	LOAD_SKIPPED, /* not attempted because another name of the request failed */
+};
+
+struct kmod_list;
+
+/* One module that inserting a request would insert, in insertion order. */
+struct plan_step {
+	char module[MODULE_NAME_MAX + 1];
+	bool install_command; /* modprobe.d runs a command instead of inserting the file */
+	bool requested;       /* a module the name resolved to, not a dependency */
+};
+
+/* What happened to one requested name. */
+struct load_result {
+	char name[MODULE_NAME_MAX + 1];   /* canonical requested name */
+	char module[MODULE_NAME_MAX + 1]; /* module it resolved to, or "" */
+	size_t n_modules;                 /* modules it resolved to */
+	enum load_outcome outcome;
+	int err;
+	char cause[256];
+	struct kmod_list *resolved; /* owned by the loader until loader_release() */
+	struct plan_step *plan;     /* filled by loader_plan(), freed by loader_release() */
+	size_t n_plan;
+};
+
+const char *load_outcome_name(enum load_outcome outcome);
+
+/* Whether the outcome leaves the module present in the kernel. */
+static inline bool load_outcome_is_present(enum load_outcome outcome)
+{
+	return outcome == LOAD_LOADED || outcome == LOAD_ALREADY_LOADED ||
+	       outcome == LOAD_BUILTIN;
+}
+
+/*
+ * Fill the outcome from /sys/module alone when the module is live or builtin,
+ * without libkmod. Returns true when that settled it.
+ */
+bool load_result_from_sysfs(const struct kernel_paths *paths, struct load_result *res);
+
+struct loader;
+
+/*
+ * Set up libkmod for the running kernel, reading modprobe.d as modprobe does.
+ * container is the escaped container id used in log lines. Fails with a
+ * reason when the kernel cannot load modules, this process may not, or
+ * there is no module directory for the kernel.
+ */
+int loader_new(const struct kernel_paths *paths, const char *container,
+	       struct loader **ret, char *reason, size_t reasonlen);
+
+void loader_free(struct loader *loader);
+
+/*
+ * Resolve res->name, a module name or alias, to modules of the running
+ * kernel as modprobe does. Returns 0, or a negative errno with the outcome
+ * set to LOAD_FAILED.
+ */
+int loader_resolve(struct loader *loader, struct load_result *res);
+
+/*
+ * List the modules that loader_insert() would insert for res, dependencies
+ * and softdeps included, without inserting anything. Modules that are live
+ * or builtin are left out. Returns 0 or a negative errno.
+ */
+int loader_plan(struct loader *loader, struct load_result *res);
+
+/*
+ * Insert the resolved modules with their dependencies, softdeps, options and
+ * install commands from modprobe.d, as modprobe does, and wait until they
+ * are live. The outcome goes to res.
+ */
+void loader_insert(struct loader *loader, struct load_result *res);
+
+/* Drop what loader_resolve() kept in res. */
+void loader_release(struct load_result *res);

@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+#include "log.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Longest line written; longer ones are cut, which bounds output for any input. */
+#define LOG_LINE_MAX 4096
+
+static int log_fd = -1;
+static bool log_debug;
+static bool syslog_opened;
+
+int log_open(const char *file_path, bool debug)
+{
+	log_debug = debug;
+
+	if (file_path) {
+		log_fd = open(file_path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+			      0640);
+		if (log_fd < 0)
+			return -errno;
+	}
+	return 0;
+}
+
+void log_close(void)
+{
+	if (log_fd >= 0)
+		close(log_fd);
+	log_fd = -1;
+	if (syslog_opened)
+		closelog();
+	syslog_opened = false;
+}
+
+bool log_debug_enabled(void)
+{
+	return log_debug;
+}
+
+static void write_file_line(const char *line)
+{
+	char stamp[64], out[LOG_LINE_MAX + 128];
+	struct timespec ts;
+	struct tm tm;
+	int n;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
+
+	n = snprintf(out, sizeof(out), "%s %s[%d]: %s\n", stamp, PROGRAM_NAME, (int)getpid(),
+		     line);
+	if (n > (int)sizeof(out))
+		n = (int)sizeof(out);
+	/* O_APPEND makes each single write() land whole, even with concurrent hooks. */
+	if (write(log_fd, out, (size_t)n) < 0)
+		return;
+}
+
+static void vlog_line(int priority, const char *fmt, va_list ap)
+{
+	char line[LOG_LINE_MAX];
+
+	if (priority >= LOG_DEBUG && !log_debug)
+		return;
+
+	vsnprintf(line, sizeof(line), fmt, ap);
+
+	if (!syslog_opened) {
+		openlog(PROGRAM_NAME, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+		syslog_opened = true;
+	}
+	syslog(priority, "%s", line);
+
+	if (log_fd >= 0)
+		write_file_line(line);
+}
+
+void log_line(int priority, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog_line(priority, fmt, ap);
+	va_end(ap);
+}
+
+void log_stderr(const char *fmt, ...)
+{
+	char line[LOG_LINE_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+
+	fprintf(stderr, "%s: %s\n", PROGRAM_NAME, line);
+}
+
+void log_problem(const char *fmt, ...)
+{
+	char line[LOG_LINE_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+
+	fprintf(stderr, "%s: %s\n", PROGRAM_NAME, line);
+	log_line(LOG_ERR, "%s", line);
+}

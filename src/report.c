@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+#include "report.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "config.h"
+#include "log.h"
+
+/* Append to a fixed buffer, cutting at its end. */
+static void append(char *buf, size_t buflen, size_t *used, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+#include <stdarg.h>
+
+static void append(char *buf, size_t buflen, size_t *used, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (*used >= buflen)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(buf + *used, buflen - *used, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		*used += (size_t)n;
+}
+
+void report_invalid_request(const char *container, const struct request *req)
+{
+	size_t shown = req->n_problems < REQUEST_MAX_REPORTED ? req->n_problems
+							      : REQUEST_MAX_REPORTED;
+
+	if (req->too_many) {
+		log_problem("container %s: %s names more than %zu modules; nothing was loaded",
+			    container, KERNEL_MODULES_KEY, req->max_names);
+		return;
+	}
+
+	for (size_t i = 0; i < shown; i++)
+		log_stderr("invalid module name '%s' for container %s: %s", req->problems[i].name,
+			   container, req->problems[i].why);
+	if (req->n_problems > shown)
+		log_stderr("container %s: %zu more invalid module names", container,
+			   req->n_problems - shown);
+
+	log_line(LOG_ERR, "container %s: %s rejected, %zu invalid module names; nothing was loaded",
+		 container, KERNEL_MODULES_KEY, req->n_problems);
+}
+
+static void describe(char *buf, size_t buflen, size_t *used, const struct load_result *res)
+{
+	append(buf, buflen, used, "%s%s", *used ? ", " : "", res->name);
+	if (res->module[0] && strcmp(res->module, res->name) != 0)
+		append(buf, buflen, used, " (module %s)", res->module);
+	if (res->outcome == LOAD_FAILED)
+		append(buf, buflen, used, " failed: %s", res->cause);
+	else
+		append(buf, buflen, used, " %s", load_outcome_name(res->outcome));
+}
+
+void report_results(const char *container, const struct load_result *results, size_t n)
+{
+	char summary[3072];
+	size_t used = 0, failed = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct load_result *res = &results[i];
+
+		describe(summary, sizeof(summary), &used, res);
+		if (load_outcome_is_present(res->outcome))
+			continue;
+		failed++;
+		if (res->outcome != LOAD_FAILED)
+			continue;
+		log_stderr("failed to load module '%s' for container %s: %s", res->name, container,
+			   res->cause);
+	}
+
+	log_line(failed ? LOG_ERR : LOG_INFO, "container %s: %s", container, summary);
+}

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <stddef.h>
+
+#include "loader.h"
+#include "request.h"
+
+/* Print each invalid name on stderr and log one line for the container. */
+void report_invalid_request(const char *container, const struct request *req);
+
+/*
+ * Print one stderr line per failed module and log one line with every
+ * module's outcome for the container.
+ */
+void report_results(const char *container, const struct load_result *results, size_t n);
