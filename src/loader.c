@@ -211,7 +211,7 @@ static bool load_module(struct loader *loader, struct kmod_module *mod, struct l
 	if (state_is_present(before))
 		return false;
 
-	log_line(LOG_INFO, "loading module '%s' for container %s", name, loader->container);
+	log_line(LOG_DEBUG, "loading module '%s' for container %s", name, loader->container);
 	r = kmod_module_probe_insert_module(mod, KMOD_PROBE_APPLY_BLACKLIST_ALIAS_ONLY, NULL,
 					    install_command_run, &install, NULL);
 	if (r != 0) {
