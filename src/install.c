@@ -10,7 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <libkmod.h>
+#include "kmod-dl.h"
 
 #include "log.h"
 

@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include <libkmod.h>
+#include "kmod-dl.h"
 
 #include "cause.h"
 #include "install.h"
@@ -111,6 +111,10 @@ int loader_new(const struct kernel_paths *paths, const char *container,
 	loader->container = container;
 
 	r = check_can_load(paths, reason, reasonlen);
+	if (r < 0)
+		return r;
+
+	r = kmod_dl_open(reason, reasonlen);
 	if (r < 0)
 		return r;
 
