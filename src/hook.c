@@ -65,13 +65,20 @@ static int read_request_value(const struct oci_state *state, const char *contain
 	}
 
 	r = config_find_kernel_modules(config, config_len, value, len, reason, sizeof(reason));
-	if (r < 0)
-		log_problem("container %s: %s", container, reason);
+	if (r < 0) {
+		char bundle[ESCAPED_BUFSZ];
+
+		escape_untrusted(bundle, sizeof(bundle), state->bundle, strlen(state->bundle),
+				 ESCAPED_MAX);
+		log_problem("container %s: invalid %s/config.json: %s", container, bundle, reason);
+	}
 	return r;
 }
 
-static int handle_request(const char *container, const char *value, size_t len)
+static int handle_request(const struct hook_options *opts, const char *container,
+			  const char *value, size_t len)
 {
+	struct load_options load_opts = { .fast_path = !opts->no_fast_path };
 	_cleanup_(request_free) struct request req = { 0 };
 	int r;
 
@@ -92,7 +99,7 @@ static int handle_request(const char *container, const char *value, size_t len)
 		return HOOK_EXIT_OK;
 	}
 
-	return load_request(container, &req);
+	return load_request(container, &req, &load_opts);
 }
 
 int hook_run(const struct hook_options *opts)
@@ -135,5 +142,5 @@ int hook_run(const struct hook_options *opts)
 		return HOOK_EXIT_OK;
 	}
 
-	return handle_request(container, value, len);
+	return handle_request(opts, container, value, len);
 }

@@ -17,6 +17,7 @@ struct hook_options {
 	const char *stage; /* --state, or NULL */
 	const char *log_path;
 	bool debug;
+	bool no_fast_path;
 };
 
 /* Run as an OCI hook: read the state on stdin and load the requested modules. */

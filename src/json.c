@@ -55,7 +55,7 @@ int json_parse_document(const char *buf, size_t len, struct json_object **ret,
 	json_tokener_free(tok);
 
 	if (jerr != json_tokener_success) {
-		snprintf(reason, reasonlen, "invalid JSON at byte %zu: %s", end,
+		snprintf(reason, reasonlen, "invalid JSON near byte %zu (json-c: %s)", end,
 			 json_tokener_error_desc(jerr));
 		return -EINVAL;
 	}

@@ -64,7 +64,8 @@ static void load_pending(const char *container, struct load_result *results, siz
 	loader_free(loader);
 }
 
-int load_request(const char *container, const struct request *req)
+int load_request(const char *container, const struct request *req,
+		 const struct load_options *opts)
 {
 	_cleanup_free_ struct load_result *results = calloc(req->n_names, sizeof(*results));
 	bool ok = true;
@@ -76,7 +77,7 @@ int load_request(const char *container, const struct request *req)
 	for (size_t i = 0; i < req->n_names; i++)
 		snprintf(results[i].name, sizeof(results[i].name), "%s", req->names[i]);
 
-	if (settle_from_sysfs(results, req->n_names) > 0)
+	if (!opts->fast_path || settle_from_sysfs(results, req->n_names) > 0)
 		load_pending(container, results, req->n_names);
 
 	report_results(container, results, req->n_names);

@@ -195,7 +195,7 @@ static void read_fifo(void **state)
 
 static void read_missing_file(void **state)
 {
-	read_config(*state, -ENOENT, "cannot open config.json");
+	read_config(*state, -ENOENT, "config.json: No such file");
 }
 
 static void read_missing_bundle(void **state)

@@ -74,8 +74,8 @@ static const struct state_case state_cases[] = {
 	BAD("truncated object", "{\"id\":\"c\",\"bundle\":\"/b\"", "truncated"),
 	BAD("truncated string", "{\"id\":\"c", "truncated"),
 	/* Strict json-c stops at the first byte after the document and names it. */
-	BAD("trailing garbage", "{\"id\":\"c\",\"bundle\":\"/b\"} x", "invalid JSON at byte 25"),
-	BAD("two documents", "{\"id\":\"c\",\"bundle\":\"/b\"}{}", "invalid JSON at byte 24"),
+	BAD("trailing garbage", "{\"id\":\"c\",\"bundle\":\"/b\"} x", "invalid JSON near byte 25"),
+	BAD("two documents", "{\"id\":\"c\",\"bundle\":\"/b\"}{}", "invalid JSON near byte 24"),
 	BAD("single quotes", "{'id':'c','bundle':'/b'}", "invalid JSON"),
 	BAD("trailing comma", "{\"id\":\"c\",\"bundle\":\"/b\",}", "invalid JSON"),
 	BAD("top level array", "[{\"id\":\"c\",\"bundle\":\"/b\"}]", "not a JSON object"),
