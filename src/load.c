@@ -53,9 +53,9 @@ static void load_pending(const char *container, struct load_result *results, siz
 	for (size_t i = 0; i < n; i++) {
 		if (results[i].outcome != LOAD_PENDING)
 			continue;
-		if (failed)
+		if (failed && !loader_settle_present(&results[i]))
 			results[i].outcome = LOAD_SKIPPED;
-		else
+		else if (!failed)
 			loader_insert(loader, &results[i]);
 	}
 

@@ -345,6 +345,29 @@ int loader_plan(struct loader *loader, struct load_result *res)
 	return r < 0 ? r : 0;
 }
 
+bool loader_settle_present(struct load_result *res)
+{
+	bool all_builtin = true;
+	struct kmod_list *l;
+
+	if (!res->resolved)
+		return false;
+
+	kmod_list_foreach(l, res->resolved) {
+		struct kmod_module *mod = kmod_module_get_module(l);
+		int state = kmod_module_get_initstate(mod);
+
+		kmod_module_unref(mod);
+		if (!state_is_present(state))
+			return false;
+		if (state != KMOD_MODULE_BUILTIN)
+			all_builtin = false;
+	}
+
+	res->outcome = all_builtin ? LOAD_BUILTIN : LOAD_ALREADY_LOADED;
+	return true;
+}
+
 void loader_release(struct load_result *res)
 {
 	free(res->plan);

@@ -93,5 +93,11 @@ int loader_plan(struct loader *loader, struct load_result *res);
  */
 void loader_insert(struct loader *loader, struct load_result *res);
 
+/*
+ * Set the outcome to "already loaded" or "builtin" when every module res
+ * resolved to is present, as the fast path would. Returns true if it did.
+ */
+bool loader_settle_present(struct load_result *res);
+
 /* Drop what loader_resolve() kept in res. */
 void loader_release(struct load_result *res);
