@@ -9,6 +9,7 @@
 #include "config.h"
 #include "loader.h"
 #include "log.h"
+#include "policy.h"
 #include "load.h"
 #include "report.h"
 #include "request.h"
@@ -70,12 +71,17 @@ static int read_request_value(const struct oci_state *state, const char *contain
 	return r;
 }
 
-static int handle_request(const char *container, const char *value, size_t len)
+static int handle_request(const char *container, const char *policy_path, const char *value,
+			  size_t len)
 {
 	_cleanup_(request_free) struct request req = { 0 };
+	_cleanup_(policy_free) struct policy policy;
 	int r;
 
-	r = request_parse(value, len, REQUEST_DEFAULT_MAX_NAMES, &req);
+	policy_init(&policy);
+	policy_load(&policy, policy_path);
+
+	r = request_parse(value, len, policy_max_modules(&policy), &req);
 	if (r == -EINVAL) {
 		report_invalid_request(container, &req);
 		return HOOK_EXIT_FAILED;
@@ -92,7 +98,16 @@ static int handle_request(const char *container, const char *value, size_t len)
 		return HOOK_EXIT_OK;
 	}
 
-	return load_request(container, &req);
+	if (policy.invalid) {
+		log_problem("container %s: %s; every request is rejected until the policy is "
+			    "fixed", container, policy.error);
+		return HOOK_EXIT_FAILED;
+	}
+	if (!policy.present)
+		log_line(LOG_INFO, "container %s: no policy file (%s), so containers may load "
+			 "any module of the running kernel", container, POLICY_FILE);
+
+	return load_request(container, &policy, &req);
 }
 
 int hook_run(const struct hook_options *opts)
@@ -135,5 +150,5 @@ int hook_run(const struct hook_options *opts)
 		return HOOK_EXIT_OK;
 	}
 
-	return handle_request(container, value, len);
+	return handle_request(container, opts->policy_path, value, len);
 }
