@@ -63,16 +63,31 @@ static void refuse(struct load_result *res, const struct module_check *check)
 			 reason);
 }
 
+/* Report a refused requested module before a refused dependency, as it is the likelier cause. */
+static const struct module_check *first_refusal(const struct admission *adm)
+{
+	const struct module_check *dependency = NULL;
+
+	for (size_t i = 0; i < adm->n_modules; i++) {
+		const struct module_check *check = &adm->modules[i];
+
+		if (check->verdict.admitted)
+			continue;
+		if (check->requested)
+			return check;
+		if (!dependency)
+			dependency = check;
+	}
+	return dependency;
+}
+
 static void conclude(struct load_result *res, struct admission *adm)
 {
-	adm->admitted = true;
-	for (size_t i = 0; i < adm->n_modules; i++) {
-		if (adm->modules[i].verdict.admitted)
-			continue;
-		refuse(res, &adm->modules[i]);
-		adm->admitted = false;
-		return;
-	}
+	const struct module_check *refusal = first_refusal(adm);
+
+	adm->admitted = refusal == NULL;
+	if (refusal)
+		refuse(res, refusal);
 }
 
 int admit_settled(const struct policy *policy, struct load_result *res,
