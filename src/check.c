@@ -309,6 +309,7 @@ int check_run(const struct check_options *opts)
 	_cleanup_(request_free) struct request req = { 0 };
 	_cleanup_(load_job_free) struct load_job job = { 0 };
 	_cleanup_(policy_free) struct policy policy;
+	const struct load_options load_opts = { .fast_path = true, .dry_run = true };
 	struct kernel_status ks = { 0 };
 	bool admitted;
 	int r;
@@ -327,7 +328,7 @@ int check_run(const struct check_options *opts)
 	}
 
 	read_kernel_status(&ks);
-	r = load_job_prepare(&job, "check", &policy, &req, true);
+	r = load_job_prepare(&job, "check", &policy, &req, &load_opts);
 	if (r < 0) {
 		fprintf(stderr, "%s: %s\n", PROGRAM_NAME, strerror(-r));
 		return HOOK_EXIT_FAILED;

@@ -18,8 +18,11 @@ static int read_config_fd(int fd, char **ret, size_t *ret_len, char *reason,
 	struct stat st;
 	int r;
 
-	if (fstat(fd, &st) < 0)
-		return -errno;
+	if (fstat(fd, &st) < 0) {
+		r = -errno;
+		snprintf(reason, reasonlen, "cannot stat config.json: %s", strerror(-r));
+		return r;
+	}
 	if (!S_ISREG(st.st_mode)) {
 		snprintf(reason, reasonlen, "config.json is not a regular file");
 		return -EINVAL;
@@ -40,12 +43,14 @@ int config_read(const char *bundle, char **ret, size_t *ret_len, char *reason,
 		size_t reasonlen)
 {
 	_cleanup_close_ int dirfd = -1, fd = -1;
+	char shown[ESCAPED_BUFSZ];
 	int r;
 
+	escape_untrusted(shown, sizeof(shown), bundle, strlen(bundle), ESCAPED_MAX);
 	dirfd = open(bundle, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dirfd < 0) {
 		r = -errno;
-		snprintf(reason, reasonlen, "cannot open the bundle directory: %s",
+		snprintf(reason, reasonlen, "cannot open the bundle directory %s: %s", shown,
 			 strerror(-r));
 		return r;
 	}
@@ -55,7 +60,7 @@ int config_read(const char *bundle, char **ret, size_t *ret_len, char *reason,
 		    O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0) {
 		r = -errno;
-		snprintf(reason, reasonlen, "cannot open config.json: %s",
+		snprintf(reason, reasonlen, "cannot open %s/config.json: %s", shown,
 			 r == -ELOOP ? "it is a symbolic link" : strerror(-r));
 		return r;
 	}
@@ -86,21 +91,21 @@ static int get_env_array(struct json_object *root, struct json_object **ret, cha
 
 	*ret = NULL;
 	if (!json_object_is_type(root, json_type_object)) {
-		snprintf(reason, reasonlen, "config.json: the top level is not a JSON object");
+		snprintf(reason, reasonlen, "the top level is not a JSON object");
 		return -EINVAL;
 	}
 
 	if (!json_object_object_get_ex(root, "process", &process) || process == NULL)
 		return 0;
 	if (!json_object_is_type(process, json_type_object)) {
-		snprintf(reason, reasonlen, "config.json: \"process\" is not an object");
+		snprintf(reason, reasonlen, "\"process\" is not an object");
 		return -EINVAL;
 	}
 
 	if (!json_object_object_get_ex(process, "env", &env) || env == NULL)
 		return 0;
 	if (!json_object_is_type(env, json_type_array)) {
-		snprintf(reason, reasonlen, "config.json: \"process.env\" is not an array");
+		snprintf(reason, reasonlen, "\"process.env\" is not an array");
 		return -EINVAL;
 	}
 
@@ -134,7 +139,7 @@ int config_find_kernel_modules(const char *buf, size_t len, char **ret, size_t *
 
 		if (!json_object_is_type(entry, json_type_string)) {
 			snprintf(reason, reasonlen,
-				 "config.json: \"process.env\" element %zu is not a string", i);
+				 "\"process.env\" element %zu is not a string", i);
 			return -EINVAL;
 		}
 

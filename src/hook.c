@@ -66,20 +66,26 @@ static int read_request_value(const struct oci_state *state, const char *contain
 	}
 
 	r = config_find_kernel_modules(config, config_len, value, len, reason, sizeof(reason));
-	if (r < 0)
-		log_problem("container %s: %s", container, reason);
+	if (r < 0) {
+		char bundle[ESCAPED_BUFSZ];
+
+		escape_untrusted(bundle, sizeof(bundle), state->bundle, strlen(state->bundle),
+				 ESCAPED_MAX);
+		log_problem("container %s: invalid %s/config.json: %s", container, bundle, reason);
+	}
 	return r;
 }
 
-static int handle_request(const char *container, const char *policy_path, const char *value,
-			  size_t len)
+static int handle_request(const struct hook_options *opts, const char *container,
+			  const char *value, size_t len)
 {
+	struct load_options load_opts = { .fast_path = !opts->no_fast_path };
 	_cleanup_(request_free) struct request req = { 0 };
 	_cleanup_(policy_free) struct policy policy;
 	int r;
 
 	policy_init(&policy);
-	policy_load(&policy, policy_path);
+	policy_load(&policy, opts->policy_path);
 
 	r = request_parse(value, len, policy_max_modules(&policy), &req);
 	if (r == -EINVAL) {
@@ -107,7 +113,7 @@ static int handle_request(const char *container, const char *policy_path, const 
 		log_line(LOG_INFO, "container %s: no policy file (%s), so containers may load "
 			 "any module of the running kernel", container, POLICY_FILE);
 
-	return load_request(container, &policy, &req);
+	return load_request(container, &policy, &req, &load_opts);
 }
 
 int hook_run(const struct hook_options *opts)
@@ -150,5 +156,5 @@ int hook_run(const struct hook_options *opts)
 		return HOOK_EXIT_OK;
 	}
 
-	return handle_request(container, opts->policy_path, value, len);
+	return handle_request(opts, container, value, len);
 }

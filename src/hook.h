@@ -18,6 +18,7 @@ struct hook_options {
 	const char *log_path;
 	const char *policy_path; /* --policy, or NULL for the default files */
 	bool debug;
+	bool no_fast_path;
 };
 
 /* Run as an OCI hook: read the state on stdin and load the requested modules. */

@@ -60,7 +60,7 @@ static int open_loader(struct load_job *job)
 	char reason[256];
 	int r;
 
-	if (job->dry_run)
+	if (job->options.dry_run)
 		r = loader_new_dry_run(&kernel_paths_host, job->container, &job->loader, reason,
 				       sizeof(reason));
 	else
@@ -121,12 +121,12 @@ static int allocate(struct load_job *job, const struct request *req)
 }
 
 int load_job_prepare(struct load_job *job, const char *container, const struct policy *policy,
-		     const struct request *req, bool dry_run)
+		     const struct request *req, const struct load_options *opts)
 {
-	size_t pending;
+	size_t pending = req->n_names;
 	int r;
 
-	*job = (struct load_job){ .container = container, .policy = policy, .dry_run = dry_run };
+	*job = (struct load_job){ .container = container, .policy = policy, .options = *opts };
 	r = allocate(job, req);
 	if (r < 0)
 		return r;
@@ -137,9 +137,11 @@ int load_job_prepare(struct load_job *job, const char *container, const struct p
 		return 0;
 	}
 
-	r = settle_from_sysfs(job, &pending);
-	if (r < 0)
-		return r;
+	if (opts->fast_path) {
+		r = settle_from_sysfs(job, &pending);
+		if (r < 0)
+			return r;
+	}
 
 	if (pending > 0 && open_loader(job) == 0) {
 		r = resolve_and_admit(job);
@@ -172,12 +174,12 @@ void load_job_free(struct load_job *job)
 }
 
 int load_request(const char *container, const struct policy *policy,
-		 const struct request *req)
+		 const struct request *req, const struct load_options *opts)
 {
 	_cleanup_(load_job_free) struct load_job job = { 0 };
 	bool ok = true;
 
-	if (load_job_prepare(&job, container, policy, req, false) < 0) {
+	if (load_job_prepare(&job, container, policy, req, opts) < 0) {
 		log_problem("container %s: out of memory", container);
 		return HOOK_EXIT_FAILED;
 	}

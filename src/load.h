@@ -8,6 +8,16 @@
 #include "policy.h"
 #include "request.h"
 
+struct load_options {
+	/*
+	 * Settle modules that /sys/module shows live or builtin without libkmod.
+	 * Turned off only to check that both paths agree.
+	 */
+	bool fast_path;
+	/* Insert nothing and skip the checks that only inserting needs, for check. */
+	bool dry_run;
+};
+
 /*
  * One request on its way into the kernel. The hook and the check command
  * share it, so a dry run decides exactly as the hook would.
@@ -15,7 +25,7 @@
 struct load_job {
 	const char *container; /* escaped id for messages */
 	const struct policy *policy;
-	bool dry_run;
+	struct load_options options;
 	struct load_result *results; /* one per requested name, in request order */
 	struct admission *admissions;
 	size_t n;
@@ -26,11 +36,11 @@ struct load_job {
  * Settle each name from /sys/module, or resolve and plan it through
  * libkmod, and apply the policy to every module involved, inserting
  * nothing. When any name fails or is refused, the names still pending
- * become LOAD_SKIPPED: a request is inserted whole or not at all. A dry run
- * skips the checks that only inserting needs. Returns 0 or -ENOMEM.
+ * become LOAD_SKIPPED, so a request is inserted whole or not at all.
+ * Returns 0 or -ENOMEM.
  */
 int load_job_prepare(struct load_job *job, const char *container, const struct policy *policy,
-		     const struct request *req, bool dry_run);
+		     const struct request *req, const struct load_options *opts);
 
 /* Insert the names that load_job_prepare() left pending. */
 void load_job_insert(struct load_job *job);
@@ -42,4 +52,4 @@ void load_job_free(struct load_job *job);
  * admits all of them, and report the outcome. Returns the hook's exit status.
  */
 int load_request(const char *container, const struct policy *policy,
-		 const struct request *req);
+		 const struct request *req, const struct load_options *opts);

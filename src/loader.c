@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include <libkmod.h>
+#include "kmod-dl.h"
 
 #include "cause.h"
 #include "install.h"
@@ -141,6 +141,10 @@ static int loader_open(const struct kernel_paths *paths, const char *container,
 			return r;
 	}
 
+	r = kmod_dl_open(reason, reasonlen);
+	if (r < 0)
+		return r;
+
 	r = kernel_release(loader->release, sizeof(loader->release));
 	if (r < 0)
 		return r;
@@ -255,7 +259,7 @@ static bool load_module(struct loader *loader, struct kmod_module *mod, struct l
 	if (state_is_present(before))
 		return false;
 
-	log_line(LOG_INFO, "loading module '%s' for container %s", name, loader->container);
+	log_line(LOG_DEBUG, "loading module '%s' for container %s", name, loader->container);
 	r = kmod_module_probe_insert_module(mod, KMOD_PROBE_APPLY_BLACKLIST_ALIAS_ONLY, NULL,
 					    install_command_run, &install, NULL);
 	if (r != 0) {

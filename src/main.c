@@ -28,6 +28,8 @@ static void print_usage(FILE *out)
 		"  --log FILE        also append log lines to FILE\n"
 		"  --with-relabel    accepted for compatibility; has no effect\n"
 		"  --debug           log debug lines, libkmod's included\n"
+		"  --no-fast-path    look up every module with libkmod, even live ones;\n"
+		"                    for checking that both paths give the same result\n"
 		"  -h, --help        show this help\n"
 		"  --version         show the version\n"
 		"\n"
@@ -54,6 +56,7 @@ enum {
 	OPT_LOG,
 	OPT_WITH_RELABEL,
 	OPT_DEBUG,
+	OPT_NO_FAST_PATH,
 	OPT_VERSION,
 	OPT_POLICY,
 	OPT_CONFIG,
@@ -69,13 +72,16 @@ static int parse_hook_options(int argc, char **argv, struct hook_options *opts)
 		{ "with-relabel", no_argument, NULL, OPT_WITH_RELABEL },
 		{ "debug", no_argument, NULL, OPT_DEBUG },
 		{ "policy", required_argument, NULL, OPT_POLICY },
+		{ "no-fast-path", no_argument, NULL, OPT_NO_FAST_PATH },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ 0 },
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+	/* getopt's own messages start with argv[0], a full path when run as a hook. */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
 		switch (c) {
 		case OPT_STATE:
 			if (!stage_is_known(optarg)) {
@@ -96,14 +102,22 @@ static int parse_hook_options(int argc, char **argv, struct hook_options *opts)
 		case OPT_DEBUG:
 			opts->debug = true;
 			break;
+		case OPT_NO_FAST_PATH:
+			opts->no_fast_path = true;
+			break;
 		case 'h':
 			print_usage(stdout);
 			return 0;
 		case OPT_VERSION:
 			printf("%s %s\n", PROGRAM_NAME, VERSION);
 			return 0;
+		case ':':
+			fprintf(stderr, "%s: option '%s' needs a value; see --help\n", PROGRAM_NAME,
+				argv[optind - 1]);
+			return -1;
 		default:
-			print_usage(stderr);
+			fprintf(stderr, "%s: invalid option '%s'; see --help\n", PROGRAM_NAME,
+				argv[optind - 1]);
 			return -1;
 		}
 	}
@@ -137,7 +151,8 @@ static int parse_check_options(int argc, char **argv, struct check_options *opts
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
 		switch (c) {
 		case OPT_CONFIG:
 			opts->config_path = optarg;
@@ -154,8 +169,13 @@ static int parse_check_options(int argc, char **argv, struct check_options *opts
 		case 'h':
 			print_usage(stdout);
 			return 0;
+		case ':':
+			fprintf(stderr, "%s check: option '%s' needs a value; see --help\n",
+				PROGRAM_NAME, argv[optind - 1]);
+			return -1;
 		default:
-			print_usage(stderr);
+			fprintf(stderr, "%s check: invalid option '%s'; see --help\n", PROGRAM_NAME,
+				argv[optind - 1]);
 			return -1;
 		}
 	}
@@ -191,12 +211,11 @@ int main(int argc, char **argv)
 	if (r <= 0)
 		return r == 0 ? HOOK_EXIT_OK : HOOK_EXIT_USAGE;
 
+	/* A broken log file must not stop containers from starting; syslog still works. */
 	r = log_open(opts.log_path, opts.debug);
-	if (r < 0) {
-		fprintf(stderr, "%s: cannot open log file '%s': %s\n", PROGRAM_NAME,
-			opts.log_path, strerror(-r));
-		return HOOK_EXIT_USAGE;
-	}
+	if (r < 0)
+		fprintf(stderr, "%s: cannot open log file '%s', logging to syslog only: %s\n",
+			PROGRAM_NAME, opts.log_path, strerror(-r));
 
 	r = hook_run(&opts);
 	log_close();

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <libkmod.h>
+#include "kmod-dl.h"
 
 static bool is_blacklisted(struct kmod_ctx *ctx, const char *name)
 {
