@@ -394,6 +394,8 @@ void loader_release(struct load_result *res)
 	free(res->plan);
 	res->plan = NULL;
 	res->n_plan = 0;
-	kmod_module_unref_list(res->resolved);
+	/* libkmod may never have been opened, for a request settled from sysfs. */
+	if (res->resolved)
+		kmod_module_unref_list(res->resolved);
 	res->resolved = NULL;
 }
