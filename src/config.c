@@ -11,12 +11,39 @@
 #include "json.h"
 #include "util.h"
 
+/* Read an opened config.json, accepting only a regular file of bounded size. */
+static int read_config_fd(int fd, char **ret, size_t *ret_len, char *reason,
+			  size_t reasonlen)
+{
+	struct stat st;
+	int r;
+
+	if (fstat(fd, &st) < 0) {
+		r = -errno;
+		snprintf(reason, reasonlen, "cannot stat config.json: %s", strerror(-r));
+		return r;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(reason, reasonlen, "config.json is not a regular file");
+		return -EINVAL;
+	}
+	if (st.st_size > CONFIG_MAX_SIZE) {
+		snprintf(reason, reasonlen, "config.json is larger than %d MiB",
+			 CONFIG_MAX_SIZE / (1024 * 1024));
+		return -EFBIG;
+	}
+
+	r = read_all(fd, CONFIG_MAX_SIZE, -1, ret, ret_len);
+	if (r < 0)
+		snprintf(reason, reasonlen, "cannot read config.json: %s", strerror(-r));
+	return r;
+}
+
 int config_read(const char *bundle, char **ret, size_t *ret_len, char *reason,
 		size_t reasonlen)
 {
 	_cleanup_close_ int dirfd = -1, fd = -1;
 	char shown[ESCAPED_BUFSZ];
-	struct stat st;
 	int r;
 
 	escape_untrusted(shown, sizeof(shown), bundle, strlen(bundle), ESCAPED_MAX);
@@ -38,25 +65,22 @@ int config_read(const char *bundle, char **ret, size_t *ret_len, char *reason,
 		return r;
 	}
 
-	if (fstat(fd, &st) < 0) {
+	return read_config_fd(fd, ret, ret_len, reason, reasonlen);
+}
+
+int config_read_file(const char *path, char **ret, size_t *ret_len, char *reason,
+		     size_t reasonlen)
+{
+	_cleanup_close_ int fd = -1;
+	int r;
+
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
 		r = -errno;
-		snprintf(reason, reasonlen, "cannot stat config.json: %s", strerror(-r));
+		snprintf(reason, reasonlen, "cannot open %s: %s", path, strerror(-r));
 		return r;
 	}
-	if (!S_ISREG(st.st_mode)) {
-		snprintf(reason, reasonlen, "config.json is not a regular file");
-		return -EINVAL;
-	}
-	if (st.st_size > CONFIG_MAX_SIZE) {
-		snprintf(reason, reasonlen, "config.json is larger than %d MiB",
-			 CONFIG_MAX_SIZE / (1024 * 1024));
-		return -EFBIG;
-	}
-
-	r = read_all(fd, CONFIG_MAX_SIZE, -1, ret, ret_len);
-	if (r < 0)
-		snprintf(reason, reasonlen, "cannot read config.json: %s", strerror(-r));
-	return r;
+	return read_config_fd(fd, ret, ret_len, reason, reasonlen);
 }
 
 /* Returns the process.env array, NULL when it is absent, or -EINVAL. */

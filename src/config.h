@@ -17,6 +17,13 @@ int config_read(const char *bundle, char **ret, size_t *ret_len, char *reason,
 		size_t reasonlen);
 
 /*
+ * Read the config.json at path, given by an administrator on the command
+ * line, with the same type and size checks as config_read().
+ */
+int config_read_file(const char *path, char **ret, size_t *ret_len, char *reason,
+		     size_t reasonlen);
+
+/*
  * Find KERNEL_MODULES in process.env of the config document. Each entry splits
  * at its first '='. Repeats with one value are accepted, and repeats with
  * different values are -EINVAL. Returns 1 with a copy of the value (which may

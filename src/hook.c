@@ -9,6 +9,7 @@
 #include "config.h"
 #include "loader.h"
 #include "log.h"
+#include "policy.h"
 #include "load.h"
 #include "report.h"
 #include "request.h"
@@ -80,9 +81,13 @@ static int handle_request(const struct hook_options *opts, const char *container
 {
 	struct load_options load_opts = { .fast_path = !opts->no_fast_path };
 	_cleanup_(request_free) struct request req = { 0 };
+	_cleanup_(policy_free) struct policy policy;
 	int r;
 
-	r = request_parse(value, len, REQUEST_DEFAULT_MAX_NAMES, &req);
+	policy_init(&policy);
+	policy_load(&policy, opts->policy_path);
+
+	r = request_parse(value, len, policy_max_modules(&policy), &req);
 	if (r == -EINVAL) {
 		report_invalid_request(container, &req);
 		return HOOK_EXIT_FAILED;
@@ -99,7 +104,16 @@ static int handle_request(const struct hook_options *opts, const char *container
 		return HOOK_EXIT_OK;
 	}
 
-	return load_request(container, &req, &load_opts);
+	if (policy.invalid) {
+		log_problem("container %s: %s; every request is rejected until the policy is "
+			    "fixed", container, policy.error);
+		return HOOK_EXIT_FAILED;
+	}
+	if (!policy.present)
+		log_line(LOG_INFO, "container %s: no policy file (%s), so containers may load "
+			 "any module of the running kernel", container, POLICY_FILE);
+
+	return load_request(container, &policy, &req, &load_opts);
 }
 
 int hook_run(const struct hook_options *opts)

@@ -16,6 +16,7 @@ enum {
 struct hook_options {
 	const char *stage; /* --state, or NULL */
 	const char *log_path;
+	const char *policy_path; /* --policy, or NULL for the default files */
 	bool debug;
 	bool no_fast_path;
 };

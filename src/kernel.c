@@ -6,6 +6,7 @@
 #include <linux/capability.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -80,6 +81,18 @@ bool have_cap_sys_module(void)
 	if (syscall(SYS_capget, &header, data) < 0)
 		return false;
 	return data[CAP_SYS_MODULE / 32].effective & (1U << (CAP_SYS_MODULE % 32));
+}
+
+int kernel_in_init_mount_ns(const struct kernel_paths *paths)
+{
+	char self[PATH_MAX], init[PATH_MAX];
+	struct stat a, b;
+
+	snprintf(self, sizeof(self), "%s/self/ns/mnt", paths->procfs);
+	snprintf(init, sizeof(init), "%s/1/ns/mnt", paths->procfs);
+	if (stat(self, &a) < 0 || stat(init, &b) < 0)
+		return -errno;
+	return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
 int kernel_release(char *buf, size_t buflen)

@@ -40,5 +40,12 @@ bool kernel_modules_disabled(const struct kernel_paths *paths);
 /* Whether this process has CAP_SYS_MODULE in its effective set. */
 bool have_cap_sys_module(void);
 
+/*
+ * Whether this process shares PID 1's mount namespace, comparing
+ * <procfs>/self/ns/mnt with <procfs>/1/ns/mnt. Returns 1, 0, or a negative
+ * errno when either cannot be read (reading PID 1's needs root).
+ */
+int kernel_in_init_mount_ns(const struct kernel_paths *paths);
+
 /* Copy the running kernel's release (uname -r) into buf. */
 int kernel_release(char *buf, size_t buflen);

@@ -1,87 +1,196 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include "load.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "hook.h"
-#include "loader.h"
 #include "log.h"
 #include "report.h"
 #include "util.h"
 
-static void fail_all_pending(struct load_result *results, size_t n, int err, const char *cause)
+static void fail_all_pending(struct load_job *job, int err, const char *cause)
 {
-	for (size_t i = 0; i < n; i++) {
-		if (results[i].outcome != LOAD_PENDING)
+	for (size_t i = 0; i < job->n; i++) {
+		struct load_result *res = &job->results[i];
+
+		if (res->outcome != LOAD_PENDING)
 			continue;
-		results[i].outcome = LOAD_FAILED;
-		results[i].err = err;
-		snprintf(results[i].cause, sizeof(results[i].cause), "%s", cause);
+		res->outcome = LOAD_FAILED;
+		res->err = err;
+		snprintf(res->cause, sizeof(res->cause), "%s", cause);
 	}
 }
 
-/* Returns how many results /sys/module alone could not settle. */
-static size_t settle_from_sysfs(struct load_result *results, size_t n)
+/* Modules already present stay reported as such, as the fast path reports them. */
+static void skip_all_pending(struct load_job *job)
 {
-	size_t pending = 0;
+	for (size_t i = 0; i < job->n; i++) {
+		struct load_result *res = &job->results[i];
 
-	for (size_t i = 0; i < n; i++)
-		if (!load_result_from_sysfs(&kernel_paths_host, &results[i]))
-			pending++;
-	return pending;
+		if (res->outcome == LOAD_PENDING && !loader_settle_present(res))
+			res->outcome = LOAD_SKIPPED;
+	}
 }
 
-static void load_pending(const char *container, struct load_result *results, size_t n)
+static bool any_failed(const struct load_job *job)
 {
-	struct loader *loader = NULL;
+	for (size_t i = 0; i < job->n; i++)
+		if (job->results[i].outcome == LOAD_FAILED)
+			return true;
+	return false;
+}
+
+/* Settle live and builtin names without libkmod, and apply allow and deny to them. */
+static int settle_from_sysfs(struct load_job *job, size_t *pending)
+{
+	*pending = 0;
+	for (size_t i = 0; i < job->n; i++) {
+		struct load_result *res = &job->results[i];
+
+		if (!load_result_from_sysfs(&kernel_paths_host, res)) {
+			(*pending)++;
+			continue;
+		}
+		if (admit_settled(job->policy, res, &job->admissions[i]) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static int open_loader(struct load_job *job)
+{
 	char reason[256];
-	bool failed = false;
 	int r;
 
-	r = loader_new(&kernel_paths_host, container, &loader, reason, sizeof(reason));
-	if (r < 0) {
-		fail_all_pending(results, n, r, reason);
-		return;
-	}
-
-	for (size_t i = 0; i < n; i++)
-		if (results[i].outcome == LOAD_PENDING && loader_resolve(loader, &results[i]) < 0)
-			failed = true;
-
-	/* Every name must resolve before anything is inserted. */
-	for (size_t i = 0; i < n; i++) {
-		if (results[i].outcome != LOAD_PENDING)
-			continue;
-		if (failed && !loader_settle_present(&results[i]))
-			results[i].outcome = LOAD_SKIPPED;
-		else if (!failed)
-			loader_insert(loader, &results[i]);
-	}
-
-	for (size_t i = 0; i < n; i++)
-		loader_release(&results[i]);
-	loader_free(loader);
+	if (job->options.dry_run)
+		r = loader_new_dry_run(&kernel_paths_host, job->container, &job->loader, reason,
+				       sizeof(reason));
+	else
+		r = loader_new(&kernel_paths_host, job->container, &job->loader, reason,
+			       sizeof(reason));
+	if (r < 0)
+		fail_all_pending(job, r, reason);
+	return r;
 }
 
-int load_request(const char *container, const struct request *req,
-		 const struct load_options *opts)
+static int plan_and_admit(struct load_job *job, struct load_result *res,
+			  struct admission *adm)
 {
-	_cleanup_free_ struct load_result *results = calloc(req->n_names, sizeof(*results));
+	int r;
+
+	r = loader_plan(job->loader, res);
+	if (r < 0) {
+		res->outcome = LOAD_FAILED;
+		res->err = r;
+		snprintf(res->cause, sizeof(res->cause), "cannot list its dependencies: %s",
+			 strerror(-r));
+		return 0;
+	}
+	return admit_planned(job->loader, job->policy, res, adm);
+}
+
+/* Resolve and plan every pending name, so each gets a verdict even when one fails. */
+static int resolve_and_admit(struct load_job *job)
+{
+	for (size_t i = 0; i < job->n; i++)
+		if (job->results[i].outcome == LOAD_PENDING)
+			loader_resolve(job->loader, &job->results[i]);
+
+	for (size_t i = 0; i < job->n; i++) {
+		int r;
+
+		if (job->results[i].outcome != LOAD_PENDING)
+			continue;
+		r = plan_and_admit(job, &job->results[i], &job->admissions[i]);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int allocate(struct load_job *job, const struct request *req)
+{
+	job->results = calloc(req->n_names, sizeof(*job->results));
+	job->admissions = calloc(req->n_names, sizeof(*job->admissions));
+	if (!job->results || !job->admissions)
+		return -ENOMEM;
+
+	job->n = req->n_names;
+	for (size_t i = 0; i < job->n; i++)
+		snprintf(job->results[i].name, sizeof(job->results[i].name), "%s",
+			 req->names[i]);
+	return 0;
+}
+
+int load_job_prepare(struct load_job *job, const char *container, const struct policy *policy,
+		     const struct request *req, const struct load_options *opts)
+{
+	size_t pending = req->n_names;
+	int r;
+
+	*job = (struct load_job){ .container = container, .policy = policy, .options = *opts };
+	r = allocate(job, req);
+	if (r < 0)
+		return r;
+
+	/* A typo in the policy must never let a request through. */
+	if (policy->invalid) {
+		fail_all_pending(job, -EINVAL, policy->error);
+		return 0;
+	}
+
+	if (opts->fast_path) {
+		r = settle_from_sysfs(job, &pending);
+		if (r < 0)
+			return r;
+	}
+
+	if (pending > 0 && open_loader(job) == 0) {
+		r = resolve_and_admit(job);
+		if (r < 0)
+			return r;
+	}
+
+	if (any_failed(job))
+		skip_all_pending(job);
+	return 0;
+}
+
+void load_job_insert(struct load_job *job)
+{
+	for (size_t i = 0; i < job->n; i++)
+		if (job->results[i].outcome == LOAD_PENDING)
+			loader_insert(job->loader, &job->results[i]);
+}
+
+void load_job_free(struct load_job *job)
+{
+	for (size_t i = 0; i < job->n; i++) {
+		loader_release(&job->results[i]);
+		admission_free(&job->admissions[i]);
+	}
+	free(job->results);
+	free(job->admissions);
+	loader_free(job->loader);
+	*job = (struct load_job){ 0 };
+}
+
+int load_request(const char *container, const struct policy *policy,
+		 const struct request *req, const struct load_options *opts)
+{
+	_cleanup_(load_job_free) struct load_job job = { 0 };
 	bool ok = true;
 
-	if (!results) {
+	if (load_job_prepare(&job, container, policy, req, opts) < 0) {
 		log_problem("container %s: out of memory", container);
 		return HOOK_EXIT_FAILED;
 	}
-	for (size_t i = 0; i < req->n_names; i++)
-		snprintf(results[i].name, sizeof(results[i].name), "%s", req->names[i]);
+	load_job_insert(&job);
 
-	if (!opts->fast_path || settle_from_sysfs(results, req->n_names) > 0)
-		load_pending(container, results, req->n_names);
-
-	report_results(container, results, req->n_names);
-	for (size_t i = 0; i < req->n_names; i++)
-		ok = ok && load_outcome_is_present(results[i].outcome);
+	report_results(container, job.results, job.n);
+	for (size_t i = 0; i < job.n; i++)
+		ok = ok && load_outcome_is_present(job.results[i].outcome);
 	return ok ? HOOK_EXIT_OK : HOOK_EXIT_FAILED;
 }

@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
-#include "request.h"
-
 #include <stdbool.h>
+
+#include "admit.h"
+#include "loader.h"
+#include "policy.h"
+#include "request.h"
 
 struct load_options {
 	/*
@@ -11,11 +14,42 @@ struct load_options {
 	 * Turned off only to check that both paths agree.
 	 */
 	bool fast_path;
+	/* Insert nothing and skip the checks that only inserting needs, for check. */
+	bool dry_run;
 };
 
 /*
- * Make every module of a valid request present in the kernel and report the
- * outcome. Returns the hook's exit status.
+ * One request on its way into the kernel. The hook and the check command
+ * share it, so a dry run decides exactly as the hook would.
  */
-int load_request(const char *container, const struct request *req,
-		 const struct load_options *opts);
+struct load_job {
+	const char *container; /* escaped id for messages */
+	const struct policy *policy;
+	struct load_options options;
+	struct load_result *results; /* one per requested name, in request order */
+	struct admission *admissions;
+	size_t n;
+	struct loader *loader;
+};
+
+/*
+ * Settle each name from /sys/module, or resolve and plan it through
+ * libkmod, and apply the policy to every module involved, inserting
+ * nothing. When any name fails or is refused, the names still pending
+ * become LOAD_SKIPPED, so a request is inserted whole or not at all.
+ * Returns 0 or -ENOMEM.
+ */
+int load_job_prepare(struct load_job *job, const char *container, const struct policy *policy,
+		     const struct request *req, const struct load_options *opts);
+
+/* Insert the names that load_job_prepare() left pending. */
+void load_job_insert(struct load_job *job);
+
+void load_job_free(struct load_job *job);
+
+/*
+ * Make every module of a valid request present in the kernel, if the policy
+ * admits all of them, and report the outcome. Returns the hook's exit status.
+ */
+int load_request(const char *container, const struct policy *policy,
+		 const struct request *req, const struct load_options *opts);

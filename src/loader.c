@@ -77,6 +77,31 @@ static void log_from_kmod(void *data, int priority, const char *file, int line,
 	log_line(LOG_DEBUG, "libkmod for container %s: %s", container, text);
 }
 
+/*
+ * Module files and modprobe.d must come from the host. In another mount
+ * namespace, such as a createContainer or startContainer hook's, they could
+ * come from the container's file system.
+ */
+static int check_mount_namespace(const struct kernel_paths *paths, char *reason,
+				 size_t reasonlen)
+{
+	int r = kernel_in_init_mount_ns(paths);
+
+	if (r < 0) {
+		snprintf(reason, reasonlen, "cannot compare the mount namespace with PID 1's: %s",
+			 strerror(-r));
+		return r;
+	}
+	if (r == 0) {
+		snprintf(reason, reasonlen,
+			 "the hook runs in a mount namespace other than PID 1's, where module "
+			 "files could come from the container; run it as a prestart or "
+			 "createRuntime hook, not createContainer or startContainer");
+		return -EPERM;
+	}
+	return 0;
+}
+
 static int check_can_load(const struct kernel_paths *paths, char *reason, size_t reasonlen)
 {
 	if (!kernel_has_module_support(paths)) {
@@ -94,11 +119,11 @@ static int check_can_load(const struct kernel_paths *paths, char *reason, size_t
 			 "(rootless runtime or user namespace)");
 		return -EPERM;
 	}
-	return 0;
+	return check_mount_namespace(paths, reason, reasonlen);
 }
 
-int loader_new(const struct kernel_paths *paths, const char *container,
-	       struct loader **ret, char *reason, size_t reasonlen)
+static int loader_open(const struct kernel_paths *paths, const char *container,
+		       bool dry_run, struct loader **ret, char *reason, size_t reasonlen)
 {
 	_cleanup_free_ struct loader *loader = calloc(1, sizeof(*loader));
 	char dir[PATH_MAX];
@@ -110,9 +135,11 @@ int loader_new(const struct kernel_paths *paths, const char *container,
 	loader->paths = paths;
 	loader->container = container;
 
-	r = check_can_load(paths, reason, reasonlen);
-	if (r < 0)
-		return r;
+	if (!dry_run) {
+		r = check_can_load(paths, reason, reasonlen);
+		if (r < 0)
+			return r;
+	}
 
 	r = kmod_dl_open(reason, reasonlen);
 	if (r < 0)
@@ -135,6 +162,23 @@ int loader_new(const struct kernel_paths *paths, const char *container,
 
 	*ret = TAKE_PTR(loader);
 	return 0;
+}
+
+int loader_new(const struct kernel_paths *paths, const char *container,
+	       struct loader **ret, char *reason, size_t reasonlen)
+{
+	return loader_open(paths, container, false, ret, reason, reasonlen);
+}
+
+int loader_new_dry_run(const struct kernel_paths *paths, const char *container,
+		       struct loader **ret, char *reason, size_t reasonlen)
+{
+	return loader_open(paths, container, true, ret, reason, reasonlen);
+}
+
+struct kmod_ctx *loader_ctx(struct loader *loader)
+{
+	return loader->ctx;
 }
 
 void loader_free(struct loader *loader)
@@ -373,6 +417,8 @@ void loader_release(struct load_result *res)
 	free(res->plan);
 	res->plan = NULL;
 	res->n_plan = 0;
-	kmod_module_unref_list(res->resolved);
+	/* libkmod may never have been opened, for a request settled from sysfs. */
+	if (res->resolved)
+		kmod_module_unref_list(res->resolved);
 	res->resolved = NULL;
 }

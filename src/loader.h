@@ -38,7 +38,7 @@ struct load_result {
 	size_t n_modules;                 /* modules it resolved to */
 	enum load_outcome outcome;
 	int err;
-	char cause[256];
+	char cause[768]; /* room for a policy reason with its file name and a prefix */
 	struct kmod_list *resolved; /* owned by the loader until loader_release() */
 	struct plan_step *plan;     /* filled by loader_plan(), freed by loader_release() */
 	size_t n_plan;
@@ -70,7 +70,18 @@ struct loader;
 int loader_new(const struct kernel_paths *paths, const char *container,
 	       struct loader **ret, char *reason, size_t reasonlen);
 
+/*
+ * As loader_new(), for a dry run: it skips the checks that only inserting
+ * needs (module support, kernel.modules_disabled, CAP_SYS_MODULE and the
+ * mount namespace), so it works without root.
+ */
+int loader_new_dry_run(const struct kernel_paths *paths, const char *container,
+		       struct loader **ret, char *reason, size_t reasonlen);
+
 void loader_free(struct loader *loader);
+
+/* The libkmod context, for reading module facts and modprobe.d. */
+struct kmod_ctx *loader_ctx(struct loader *loader);
 
 /*
  * Resolve res->name, a module name or alias, to modules of the running

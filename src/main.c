@@ -3,8 +3,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "check.h"
 #include "hook.h"
 #include "log.h"
+#include "policy.h"
 
 #ifndef VERSION
 #define VERSION "0"
@@ -14,20 +16,33 @@ static void print_usage(FILE *out)
 {
 	fprintf(out,
 		"Usage: %s [OPTIONS] < OCI-STATE\n"
+		"       %s check [--policy FILE] [--json] (--config FILE | --modules LIST)\n"
 		"\n"
 		"Run as an OCI hook (prestart or createRuntime): load the host kernel\n"
 		"modules listed in the container's KERNEL_MODULES variable.\n"
 		"\n"
 		"Options:\n"
 		"  --state STAGE     prestart, poststart or poststop; only prestart loads\n"
+		"  --policy FILE     read the admission policy from FILE alone, in place of\n"
+		"                    " POLICY_FILE " and " POLICY_DROPIN_DIR "/*.conf\n"
 		"  --log FILE        also append log lines to FILE\n"
 		"  --with-relabel    accepted for compatibility; has no effect\n"
 		"  --debug           log debug lines, libkmod's included\n"
 		"  --no-fast-path    look up every module with libkmod, even live ones;\n"
 		"                    for checking that both paths give the same result\n"
 		"  -h, --help        show this help\n"
-		"  --version         show the version\n",
-		PROGRAM_NAME);
+		"  --version         show the version\n"
+		"\n"
+		"The check command shows, without loading anything or needing root, what\n"
+		"the hook would do for a request: the modules each name resolves to, the\n"
+		"dependencies it would insert, their state, signer and origin, and the\n"
+		"policy rule that admits or refuses each. It exits with 0 when the request\n"
+		"would be admitted and 1 when not.\n"
+		"  --config FILE     read KERNEL_MODULES from the process.env of FILE,\n"
+		"                    a container's config.json\n"
+		"  --modules LIST    check LIST, a KERNEL_MODULES value such as 'ip_vs,overlay'\n"
+		"  --json            print the result as JSON\n",
+		PROGRAM_NAME, PROGRAM_NAME);
 }
 
 static bool stage_is_known(const char *stage)
@@ -36,7 +51,18 @@ static bool stage_is_known(const char *stage)
 	       strcmp(stage, "poststop") == 0;
 }
 
-enum { OPT_STATE = 256, OPT_LOG, OPT_WITH_RELABEL, OPT_DEBUG, OPT_NO_FAST_PATH, OPT_VERSION };
+enum {
+	OPT_STATE = 256,
+	OPT_LOG,
+	OPT_WITH_RELABEL,
+	OPT_DEBUG,
+	OPT_NO_FAST_PATH,
+	OPT_VERSION,
+	OPT_POLICY,
+	OPT_CONFIG,
+	OPT_MODULES,
+	OPT_JSON,
+};
 
 static int parse_hook_options(int argc, char **argv, struct hook_options *opts)
 {
@@ -45,6 +71,7 @@ static int parse_hook_options(int argc, char **argv, struct hook_options *opts)
 		{ "log", required_argument, NULL, OPT_LOG },
 		{ "with-relabel", no_argument, NULL, OPT_WITH_RELABEL },
 		{ "debug", no_argument, NULL, OPT_DEBUG },
+		{ "policy", required_argument, NULL, OPT_POLICY },
 		{ "no-fast-path", no_argument, NULL, OPT_NO_FAST_PATH },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, OPT_VERSION },
@@ -68,6 +95,9 @@ static int parse_hook_options(int argc, char **argv, struct hook_options *opts)
 			opts->log_path = optarg;
 			break;
 		case OPT_WITH_RELABEL:
+			break;
+		case OPT_POLICY:
+			opts->policy_path = optarg;
 			break;
 		case OPT_DEBUG:
 			opts->debug = true;
@@ -99,10 +129,83 @@ static int parse_hook_options(int argc, char **argv, struct hook_options *opts)
 	return 1;
 }
 
+static int check_options_valid(const struct check_options *opts)
+{
+	if (!opts->config_path == !opts->modules) {
+		fprintf(stderr, "%s check: give exactly one of --config FILE and --modules LIST\n",
+			PROGRAM_NAME);
+		return -1;
+	}
+	return 1;
+}
+
+static int parse_check_options(int argc, char **argv, struct check_options *opts)
+{
+	static const struct option options[] = {
+		{ "config", required_argument, NULL, OPT_CONFIG },
+		{ "modules", required_argument, NULL, OPT_MODULES },
+		{ "policy", required_argument, NULL, OPT_POLICY },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	int c;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
+		switch (c) {
+		case OPT_CONFIG:
+			opts->config_path = optarg;
+			break;
+		case OPT_MODULES:
+			opts->modules = optarg;
+			break;
+		case OPT_POLICY:
+			opts->policy_path = optarg;
+			break;
+		case OPT_JSON:
+			opts->json = true;
+			break;
+		case 'h':
+			print_usage(stdout);
+			return 0;
+		case ':':
+			fprintf(stderr, "%s check: option '%s' needs a value; see --help\n",
+				PROGRAM_NAME, argv[optind - 1]);
+			return -1;
+		default:
+			fprintf(stderr, "%s check: invalid option '%s'; see --help\n", PROGRAM_NAME,
+				argv[optind - 1]);
+			return -1;
+		}
+	}
+
+	if (optind < argc) {
+		fprintf(stderr, "%s check: unexpected argument '%s'\n", PROGRAM_NAME,
+			argv[optind]);
+		return -1;
+	}
+	return check_options_valid(opts);
+}
+
+static int run_check(int argc, char **argv)
+{
+	struct check_options opts = { 0 };
+	int r;
+
+	r = parse_check_options(argc - 1, argv + 1, &opts);
+	if (r <= 0)
+		return r == 0 ? HOOK_EXIT_OK : HOOK_EXIT_USAGE;
+	return check_run(&opts);
+}
+
 int main(int argc, char **argv)
 {
 	struct hook_options opts = { 0 };
 	int r;
+
+	if (argc > 1 && strcmp(argv[1], "check") == 0)
+		return run_check(argc, argv);
 
 	r = parse_hook_options(argc, argv, &opts);
 	if (r <= 0)
