@@ -109,10 +109,6 @@ static int handle_request(const struct hook_options *opts, const char *container
 			    "fixed", container, policy.error);
 		return HOOK_EXIT_FAILED;
 	}
-	if (!policy.present)
-		log_line(LOG_INFO, "container %s: no policy file (%s), so containers may load "
-			 "any module of the running kernel", container, POLICY_FILE);
-
 	return load_request(container, &policy, &req, &load_opts);
 }
 

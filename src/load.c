@@ -189,7 +189,10 @@ int load_request(const char *container, const struct policy *policy,
 	}
 	load_job_insert(&job);
 
-	report_results(container, job.results, job.n);
+	/* Without a policy file the original behaviour applies; say so once per container. */
+	report_results(container, job.results, job.n,
+		       policy->present ? NULL
+				       : "no policy file " POLICY_FILE ", so any module may be loaded");
 	for (size_t i = 0; i < job.n; i++)
 		ok = ok && load_outcome_is_present(job.results[i].outcome);
 	return ok ? HOOK_EXIT_OK : HOOK_EXIT_FAILED;

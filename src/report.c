@@ -60,7 +60,8 @@ static void describe(char *buf, size_t buflen, size_t *used, const struct load_r
 		append(buf, buflen, used, " %s", load_outcome_name(res->outcome));
 }
 
-void report_results(const char *container, const struct load_result *results, size_t n)
+void report_results(const char *container, const struct load_result *results, size_t n,
+		    const char *note)
 {
 	char summary[3072];
 	size_t used = 0, failed = 0;
@@ -78,5 +79,7 @@ void report_results(const char *container, const struct load_result *results, si
 			   res->cause);
 	}
 
+	if (note)
+		append(summary, sizeof(summary), &used, "; %s", note);
 	log_line(failed ? LOG_ERR : LOG_INFO, "container %s: %s", container, summary);
 }

@@ -11,6 +11,7 @@ void report_invalid_request(const char *container, const struct request *req);
 
 /*
  * Print one stderr line per failed module and log one line with every
- * module's outcome for the container.
+ * module's outcome for the container, ending with note when it is not NULL.
  */
-void report_results(const char *container, const struct load_result *results, size_t n);
+void report_results(const char *container, const struct load_result *results, size_t n,
+		    const char *note);
