@@ -4,21 +4,23 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include "config.h"
+#include "ledger.h"
 #include "loader.h"
 #include "log.h"
 #include "load.h"
 #include "report.h"
 #include "request.h"
 #include "state.h"
+#include "unload.h"
 #include "util.h"
 
-/* Stages that never load modules, from the syscontainer-hooks command line. */
-static bool stage_is_passive(const char *stage)
+static bool stage_is(const char *stage, const char *name)
 {
-	return stage && (strcmp(stage, "poststart") == 0 || strcmp(stage, "poststop") == 0);
+	return stage && strcmp(stage, name) == 0;
 }
 
 /* Reads stdin to its end, so the runtime never writes into a closed pipe. */
@@ -70,8 +72,10 @@ static int read_request_value(const struct oci_state *state, const char *contain
 	return r;
 }
 
-static int handle_request(const char *container, const char *value, size_t len)
+static int handle_request(const struct hook_options *opts, const char *id,
+			  const char *container, const char *value, size_t len)
 {
+	_cleanup_(ledger_closep) struct ledger *ledger = NULL;
 	_cleanup_(request_free) struct request req = { 0 };
 	int r;
 
@@ -92,7 +96,106 @@ static int handle_request(const char *container, const char *value, size_t len)
 		return HOOK_EXIT_OK;
 	}
 
-	return load_request(container, &req);
+	r = ledger_open(opts->state_dir, true, &ledger);
+	if (r < 0)
+		log_problem("container %s: cannot use the state directory %s: %s; loading "
+			    "without a ledger record", container, opts->state_dir, strerror(-r));
+
+	return load_request(&(struct load_context){ .container = container, .id = id,
+						     .ledger = ledger },
+			    &req);
+}
+
+/* Remove what the stopped container was the last running one to request. */
+static void unload_after_stop(struct ledger *ledger, const struct ledger_record *rec,
+			      const char *container)
+{
+	_cleanup_free_ char **names = calloc(rec->n_modules + 1, sizeof(*names));
+	size_t n = 0;
+
+	if (!names)
+		return;
+	for (size_t i = 0; i < rec->n_modules; i++)
+		if (rec->modules[i].requested)
+			names[n++] = (char *)rec->modules[i].name;
+
+	unload_modules(ledger, &(struct unload_options){ .paths = &kernel_paths_host,
+							 .names = names,
+							 .n_names = n,
+							 .stopping_container = container });
+}
+
+static int mark_stopped(struct ledger *ledger, const char *id, const char *container,
+			struct ledger_record *rec)
+{
+	_cleanup_close_ int lock_fd = -1;
+	int r;
+
+	/* Most containers have no record, and their stop should not wait for a lock. */
+	r = ledger_read(ledger, id, rec);
+	ledger_record_free(rec);
+	if (r == -ENOENT) {
+		log_line(LOG_DEBUG, "container %s: no ledger record to mark stopped", container);
+		return r;
+	}
+
+	lock_fd = ledger_lock(ledger, LEDGER_RECORDS_LOCK, LOCK_EX, LEDGER_LOCK_TIMEOUT_MS);
+	if (lock_fd < 0) {
+		log_line(LOG_ERR, "container %s: cannot lock %s/%s: %s; its record stays "
+			 "running", container, ledger_dir(ledger), LEDGER_RECORDS_LOCK,
+			 strerror(-lock_fd));
+		return lock_fd;
+	}
+
+	r = ledger_read(ledger, id, rec);
+	if (r == -ENOENT) {
+		log_line(LOG_DEBUG, "container %s: no ledger record to mark stopped", container);
+		return r;
+	}
+	if (r < 0) {
+		log_line(LOG_ERR, "container %s: cannot read its ledger record: %s", container,
+			 strerror(-r));
+		return r;
+	}
+
+	if (rec->state == RECORD_RUNNING)
+		rec->state = RECORD_STOPPED;
+	ledger_stamp(rec->stopped, sizeof(rec->stopped));
+	r = ledger_write(ledger, rec);
+	if (r < 0)
+		log_line(LOG_ERR, "container %s: cannot mark its ledger record stopped: %s",
+			 container, strerror(-r));
+	return r;
+}
+
+/*
+ * Runtimes only warn when a poststop hook fails, so every problem here is
+ * logged and the hook exits 0.
+ */
+static int stop_container(const struct hook_options *opts, const struct oci_state *state)
+{
+	_cleanup_(ledger_closep) struct ledger *ledger = NULL;
+	_cleanup_(ledger_record_free) struct ledger_record rec = { 0 };
+	char container[ESCAPED_BUFSZ];
+	int r;
+
+	escape_untrusted(container, sizeof(container), state->id, strlen(state->id), ESCAPED_MAX);
+
+	r = ledger_open(opts->state_dir, false, &ledger);
+	if (r < 0) {
+		log_line(r == -ENOENT ? LOG_DEBUG : LOG_ERR,
+			 "container %s: cannot use the state directory %s: %s", container,
+			 opts->state_dir, strerror(-r));
+		return HOOK_EXIT_OK;
+	}
+
+	r = mark_stopped(ledger, state->id, container, &rec);
+	if (r >= 0) {
+		log_line(LOG_INFO, "container %s: stopped", container);
+		if (opts->unload_on_stop)
+			unload_after_stop(ledger, &rec, container);
+	}
+	return HOOK_EXIT_OK;
 }
 
 int hook_run(const struct hook_options *opts)
@@ -104,10 +207,14 @@ int hook_run(const struct hook_options *opts)
 	int r;
 
 	r = read_stdin(&input, &input_len);
-	if (stage_is_passive(opts->stage))
+	if (stage_is(opts->stage, "poststart"))
 		return HOOK_EXIT_OK;
 	if (r < 0 || parse_state(input, input_len, &state) < 0)
-		return HOOK_EXIT_FAILED;
+		return stage_is(opts->stage, "poststop") ? HOOK_EXIT_OK : HOOK_EXIT_FAILED;
+
+	if (stage_is(opts->stage, "poststop") ||
+	    (state.status && strcmp(state.status, "stopped") == 0))
+		return stop_container(opts, &state);
 
 	escape_untrusted(container, sizeof(container), state.id, strlen(state.id), ESCAPED_MAX);
 
@@ -135,5 +242,5 @@ int hook_run(const struct hook_options *opts)
 		return HOOK_EXIT_OK;
 	}
 
-	return handle_request(container, value, len);
+	return handle_request(opts, state.id, container, value, len);
 }
