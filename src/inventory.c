@@ -20,14 +20,24 @@ static int add_entry(struct inventory *inv, const struct kernel_paths *paths,
 	*e = (struct inventory_entry){ 0 };
 	snprintf(e->name, sizeof(e->name), "%s", name);
 
-	e->state = kernel_module_state(paths, name);
-	e->refcnt = kernel_module_refcnt(paths, name);
-	r = kernel_module_holders(paths, name, &e->holders);
-	if (r < 0) {
-		name_list_free(&e->holders);
+	r = inventory_refresh(inv, paths, inv->n_entries);
+	if (r < 0)
 		return r;
-	}
 	return (int)inv->n_entries++;
+}
+
+int inventory_refresh(struct inventory *inv, const struct kernel_paths *paths, size_t i)
+{
+	struct inventory_entry *e = &inv->entries[i];
+	int r;
+
+	name_list_free(&e->holders);
+	e->state = kernel_module_state(paths, e->name);
+	e->refcnt = kernel_module_refcnt(paths, e->name);
+	r = kernel_module_holders(paths, e->name, &e->holders);
+	if (r < 0)
+		name_list_free(&e->holders);
+	return r;
 }
 
 int inventory_index(struct inventory *inv, const struct kernel_paths *paths, const char *name)

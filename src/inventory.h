@@ -40,4 +40,7 @@ int inventory_load(struct ledger *ledger, const struct kernel_paths *paths,
  */
 int inventory_index(struct inventory *inv, const struct kernel_paths *paths, const char *name);
 
+/* Read the kernel state, reference count and holders of entry i again. */
+int inventory_refresh(struct inventory *inv, const struct kernel_paths *paths, size_t i);
+
 void inventory_free(struct inventory *inv);

@@ -211,12 +211,23 @@ static bool load_module(struct loader *loader, struct kmod_module *mod, struct l
 	if (state_is_present(before))
 		return false;
 
-	log_line(LOG_INFO, "loading module '%s' for container %s", name, loader->container);
-	r = kmod_module_probe_insert_module(mod, KMOD_PROBE_APPLY_BLACKLIST_ALIAS_ONLY, NULL,
-					    install_command_run, &install, NULL);
-	if (r != 0) {
-		describe_probe_error(res, mod, r, &install);
-		return true;
+	/*
+	 * init_module() for a module that another process is loading blocks in
+	 * the kernel until that init returns, past any deadline, so poll instead.
+	 * NOTE: a dependency that another process is loading still blocks there.
+	 */
+	if (before == KMOD_MODULE_COMING) {
+		log_line(LOG_INFO, "waiting for module '%s', which another process is loading, "
+			 "for container %s", name, loader->container);
+	} else {
+		log_line(LOG_INFO, "loading module '%s' for container %s", name,
+			 loader->container);
+		r = kmod_module_probe_insert_module(mod, KMOD_PROBE_APPLY_BLACKLIST_ALIAS_ONLY,
+						    NULL, install_command_run, &install, NULL);
+		if (r != 0) {
+			describe_probe_error(res, mod, r, &install);
+			return true;
+		}
 	}
 
 	r = wait_until_live(mod);

@@ -250,9 +250,6 @@ static int run_unload(const struct command_options *opts, int argc, char **argv)
 							     .names = argv,
 							     .n_names = (size_t)argc,
 							     .dry_run = opts->dry_run });
-	if (r < 0 && r != -ETIMEDOUT)
-		fprintf(stderr, "%s unload: cannot read the ledger in %s: %s\n", PROGRAM_NAME,
-			opts->state_dir, strerror(-r));
 	return r == 0 ? HOOK_EXIT_OK : HOOK_EXIT_FAILED;
 }
 

@@ -31,6 +31,8 @@ struct unload_run {
 	struct inventory inv;
 	struct decision *decisions;
 	size_t n_decisions;
+	size_t *removal_order; /* entry indexes in the order they were removed */
+	size_t n_removed;
 	struct kmod_ctx *kmod;
 	bool kept_named;
 };
@@ -81,8 +83,22 @@ static int remove_module(struct unload_run *run, const struct inventory_entry *e
 	return r;
 }
 
-/* Drop a removed module from the holders of the modules it used. */
-static void release_dependencies(struct unload_run *run, size_t removed)
+/* Make a hook-inserted module that the removal freed a candidate too. */
+static void want_dependency(struct unload_run *run, size_t i, size_t removed)
+{
+	struct decision *d = &run->decisions[i];
+
+	if (!run->inv.entries[i].inserted_for || d->named || d->removed)
+		return;
+	d->wanted = true;
+	d->dependency_of = (int)removed;
+}
+
+/*
+ * Account for a dry-run removal: drop the module from the holders of the
+ * modules it used, and their reference count with it.
+ */
+static void simulate_release(struct unload_run *run, size_t removed)
 {
 	const char *name = run->inv.entries[removed].name;
 
@@ -94,10 +110,24 @@ static void release_dependencies(struct unload_run *run, size_t removed)
 		name_list_remove(&e->holders, name);
 		if (e->refcnt > 0)
 			e->refcnt--;
-		if (e->inserted_for && !run->decisions[i].wanted) {
-			run->decisions[i].wanted = true;
-			run->decisions[i].dependency_of = (int)removed;
-		}
+		want_dependency(run, i, removed);
+	}
+}
+
+/*
+ * Read every module's state again after a removal. A module whose reference
+ * count dropped was used by the removed one, as a dependency or a softdep
+ * (softdeps do not appear in holders/).
+ */
+static void refresh_after_removal(struct unload_run *run, size_t removed)
+{
+	for (size_t i = 0; i < run->inv.n_entries; i++) {
+		int before = run->inv.entries[i].refcnt;
+
+		if (inventory_refresh(&run->inv, run->opts->paths, i) < 0)
+			continue;
+		if (run->inv.entries[i].refcnt >= 0 && run->inv.entries[i].refcnt < before)
+			want_dependency(run, i, removed);
 	}
 }
 
@@ -118,7 +148,11 @@ static bool remove_pass(struct unload_run *run)
 			continue;
 
 		d->removed = true;
-		release_dependencies(run, i);
+		run->removal_order[run->n_removed++] = i;
+		if (run->opts->dry_run)
+			simulate_release(run, i);
+		else
+			refresh_after_removal(run, i);
 		progress = true;
 	}
 	return progress;
@@ -191,15 +225,14 @@ static void report_removed(const struct unload_run *run, size_t i)
 
 static void report(struct unload_run *run)
 {
+	for (size_t k = 0; k < run->n_removed; k++)
+		report_removed(run, run->removal_order[k]);
+
 	for (size_t i = 0; i < run->inv.n_entries; i++) {
 		const struct decision *d = &run->decisions[i];
 		char why[512];
 
-		if (d->removed) {
-			report_removed(run, i);
-			continue;
-		}
-		if (!d->wanted)
+		if (d->removed || !d->wanted)
 			continue;
 
 		describe_kept(run, i, why, sizeof(why));
@@ -262,9 +295,13 @@ static int prepare(struct unload_run *run, struct ledger *ledger)
 	int r;
 
 	r = inventory_load(ledger, run->opts->paths, &run->inv);
+	if (r >= 0)
+		r = select_candidates(run);
 	if (r < 0)
 		return r;
-	return select_candidates(run);
+
+	run->removal_order = calloc(run->inv.n_entries + 1, sizeof(*run->removal_order));
+	return run->removal_order ? 0 : -ENOMEM;
 }
 
 static int open_kmod(struct unload_run *run)
@@ -327,8 +364,14 @@ int unload_modules(struct ledger *ledger, const struct unload_options *opts)
 	}
 
 	r = unload_locked(&run, ledger);
+	if (r < 0 && opts->stopping_container)
+		log_line(LOG_ERR, "container %s stopped: cannot read the ledger in %s: %s",
+			 opts->stopping_container, ledger_dir(ledger), strerror(-r));
+	else if (r < 0)
+		log_problem("cannot read the ledger in %s: %s", ledger_dir(ledger), strerror(-r));
 
 	kmod_unref(run.kmod);
+	free(run.removal_order);
 	free(run.decisions);
 	inventory_free(&run.inv);
 	return r;
