@@ -36,8 +36,11 @@ int config_read(const char *bundle, char **ret, size_t *ret_len, char *reason,
 		return r;
 	}
 
-	if (fstat(fd, &st) < 0)
-		return -errno;
+	if (fstat(fd, &st) < 0) {
+		r = -errno;
+		snprintf(reason, reasonlen, "cannot stat config.json: %s", strerror(-r));
+		return r;
+	}
 	if (!S_ISREG(st.st_mode)) {
 		snprintf(reason, reasonlen, "config.json is not a regular file");
 		return -EINVAL;

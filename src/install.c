@@ -10,7 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <libkmod.h>
+#include "kmod-dl.h"
 
 #include "log.h"
 
@@ -80,7 +80,7 @@ int install_command_run(struct kmod_module *mod, const char *cmd, void *data)
 	int r;
 
 	*status = (struct install_status){ .container = container, .exit_status = -1 };
-	log_line(LOG_INFO, "running install command for module '%s' for container %s: %s",
+	log_line(LOG_DEBUG, "running install command for module '%s' for container %s: %s",
 		 name, container, cmd);
 
 	pid = fork();

@@ -40,13 +40,20 @@ int json_parse_document(const char *buf, size_t len, struct json_object **ret,
 	obj = json_tokener_parse_ex(tok, buf, (int)len);
 	jerr = json_tokener_get_error(tok);
 	end = json_tokener_get_parse_end(tok);
+	if (jerr == json_tokener_continue) {
+		/* A number or literal at the very end is complete only once a NUL follows. */
+		obj = json_tokener_parse_ex(tok, "", 1);
+		if (json_tokener_get_error(tok) != json_tokener_success) {
+			json_tokener_free(tok);
+			json_object_put(obj);
+			snprintf(reason, reasonlen, "the document is truncated");
+			return -EINVAL;
+		}
+		jerr = json_tokener_success;
+		end = len;
+	}
 	json_tokener_free(tok);
 
-	if (jerr == json_tokener_continue) {
-		json_object_put(obj);
-		snprintf(reason, reasonlen, "the document is truncated");
-		return -EINVAL;
-	}
 	if (jerr != json_tokener_success) {
 		snprintf(reason, reasonlen, "invalid JSON at byte %zu: %s", end,
 			 json_tokener_error_desc(jerr));

@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include <libkmod.h>
+#include "kmod-dl.h"
 
 #include "cause.h"
 #include "install.h"
@@ -111,6 +111,10 @@ int loader_new(const struct kernel_paths *paths, const char *container,
 	loader->container = container;
 
 	r = check_can_load(paths, reason, reasonlen);
+	if (r < 0)
+		return r;
+
+	r = kmod_dl_open(reason, reasonlen);
 	if (r < 0)
 		return r;
 
@@ -220,7 +224,7 @@ static bool load_module(struct loader *loader, struct kmod_module *mod, struct l
 		log_line(LOG_INFO, "waiting for module '%s', which another process is loading, "
 			 "for container %s", name, loader->container);
 	} else {
-		log_line(LOG_INFO, "loading module '%s' for container %s", name,
+		log_line(LOG_DEBUG, "loading module '%s' for container %s", name,
 			 loader->container);
 		r = kmod_module_probe_insert_module(mod, KMOD_PROBE_APPLY_BLACKLIST_ALIAS_ONLY,
 						    NULL, install_command_run, &install, NULL);

@@ -19,11 +19,12 @@ const char *module_name_check(const char *name, size_t len)
 	if (name[0] == '_')
 		return "starts with '_'";
 
+	if (memchr(name, '/', len))
+		return "contains '/' (a name, not a path, is expected)";
+
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)name[i];
 
-		if (c == '/')
-			return "contains '/' (a name, not a path, is expected)";
 		if (!is_alnum(c) && c != '_' && c != '-')
 			return "contains a character other than a letter, digit, '_' or '-'";
 	}

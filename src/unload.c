@@ -7,9 +7,8 @@
 #include <string.h>
 #include <sys/file.h>
 
-#include <libkmod.h>
-
 #include "inventory.h"
+#include "kmod-dl.h"
 #include "ledger.h"
 #include "log.h"
 #include "util.h"
@@ -306,6 +305,14 @@ static int prepare(struct unload_run *run, struct ledger *ledger)
 
 static int open_kmod(struct unload_run *run)
 {
+	char reason[256];
+	int r;
+
+	r = kmod_dl_open(reason, sizeof(reason));
+	if (r < 0) {
+		log_problem("cannot remove modules: %s", reason);
+		return r;
+	}
 	run->kmod = kmod_new(NULL, NULL);
 	if (!run->kmod)
 		return -ENOMEM;
@@ -370,7 +377,8 @@ int unload_modules(struct ledger *ledger, const struct unload_options *opts)
 	else if (r < 0)
 		log_problem("cannot read the ledger in %s: %s", ledger_dir(ledger), strerror(-r));
 
-	kmod_unref(run.kmod);
+	if (run.kmod)
+		kmod_unref(run.kmod);
 	free(run.removal_order);
 	free(run.decisions);
 	inventory_free(&run.inv);

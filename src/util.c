@@ -28,7 +28,7 @@ char *escape_untrusted(char *dst, size_t dstlen, const char *src, size_t srclen,
 			dst[o++] = (char)c;
 	}
 
-	if (srclen > n && o + 4 < dstlen) {
+	if (srclen > n && o + 4 <= dstlen) {
 		memcpy(dst + o, "...", 3);
 		o += 3;
 	}

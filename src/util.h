@@ -58,7 +58,7 @@ char *escape_untrusted(char *dst, size_t dstlen, const char *src, size_t srclen,
  */
 int read_all(int fd, size_t max_size, int timeout_ms, char **ret, size_t *ret_len);
 
-/* Read a small sysfs or procfs file into buf, trimmed of the trailing newline. */
+/* Read a small sysfs or procfs file into buf, trimmed of trailing newlines and spaces. */
 int read_small_file(const char *path, char *buf, size_t buflen);
 
 /* Replace '-' with '_', as the kernel does for module names. */
