@@ -7,7 +7,7 @@
 #include "ledger.h"
 #include "names.h"
 
-/* What the ledger and /sys/module tell about one module. */
+/* Ledger and /sys/module facts about one module. */
 struct inventory_entry {
 	char name[MODULE_NAME_MAX + 1];
 	enum module_state state;

@@ -222,8 +222,9 @@ int load_request(const struct load_context *ctx, const struct request *req)
 	}
 
 	/*
-	 * The shared lock only excludes unload, so that nothing is removed
-	 * between the check and the record. Inserting hooks do not take it.
+	 * The shared lock excludes unload and record updates, so that nothing
+	 * is removed between the check and the record. Inserting hooks do not
+	 * take it, because the insert lock already excludes unload.
 	 */
 	lock_fd = lock_ledger(ctx, LEDGER_RECORDS_LOCK, LOCK_SH);
 	if (settle_from_sysfs(results, req->n_names) == 0) {

@@ -170,14 +170,17 @@ static int parse_command_options(int argc, char **argv, struct command_options *
 
 	if ((opts->json && strcmp(command, "status") != 0) ||
 	    (opts->dry_run && strcmp(command, "unload") != 0)) {
-		fprintf(stderr, "%s %s: %s applies to another command\n", PROGRAM_NAME, command,
-			opts->json ? "--json" : "--dry-run");
+		fprintf(stderr, "%s %s: %s is valid only with '%s'\n", PROGRAM_NAME, command,
+			opts->json ? "--json" : "--dry-run", opts->json ? "status" : "unload");
 		return -1;
 	}
 	return 1;
 }
 
-/* Returns the ledger, NULL when the state directory does not exist, or -1 on error. */
+/*
+ * Open the ledger in dir, or set *ret to NULL when dir does not exist yet.
+ * Returns 0, or a negative errno after printing the problem.
+ */
 static int open_ledger(const char *dir, struct ledger **ret)
 {
 	int r = ledger_open(dir, false, ret);

@@ -16,7 +16,7 @@
 /* Temporary record files older than this come from a writer that died. */
 #define STALE_TEMPORARY_AGE_S 60
 
-/* What unload decides for each entry of the inventory. */
+/* Unload's decision for one inventory entry. */
 struct decision {
 	bool wanted;     /* named, or every hook-inserted module when no name is given */
 	bool named;      /* named on the command line */

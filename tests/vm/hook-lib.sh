@@ -82,3 +82,13 @@ now_ms() {
 has_line() {
     printf '%s\n' "$1" | grep -qxF "$2"
 }
+
+# Wait up to 10 s until module NAME is in the Loading state.
+wait_loading() {
+    for _ in $(seq 1 200); do
+        [ "$(module_state "$1")" = Loading ] && return 0
+        busybox usleep 50000
+    done
+    echo "# $1 never reached the Loading state"
+    return 1
+}
