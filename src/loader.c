@@ -164,14 +164,23 @@ static bool state_is_present(int state)
 	return state == KMOD_MODULE_LIVE || state == KMOD_MODULE_BUILTIN;
 }
 
+static long long monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 /* Wait while another process runs the module's init function. */
 static int wait_until_live(struct kmod_module *mod)
 {
 	struct timespec tick = { .tv_nsec = 10 * 1000 * 1000 };
+	long long deadline = monotonic_ms() + LOAD_COMING_TIMEOUT_MS;
 	int state = kmod_module_get_initstate(mod);
 
-	for (long waited = 0; state == KMOD_MODULE_COMING; waited += 10) {
-		if (waited >= LOAD_COMING_TIMEOUT_MS)
+	while (state == KMOD_MODULE_COMING) {
+		if (monotonic_ms() >= deadline)
 			return -ETIMEDOUT;
 		nanosleep(&tick, NULL);
 		state = kmod_module_get_initstate(mod);

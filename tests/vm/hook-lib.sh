@@ -92,3 +92,12 @@ wait_loading() {
     echo "# $1 never reached the Loading state"
     return 1
 }
+
+# Start the hook as prestart for container ID in the background, so that $!
+# is the hook process itself and a signal sent to it reaches the hook.
+# Usage: hook_prestart_background ID
+hook_prestart_background() {
+    printf '{"ociVersion":"1.0.2","id":"%s","status":"creating","pid":1,"bundle":"%s"}' \
+        "$1" "$bundles_dir/$1" >"$bundles_dir/$1/state.json"
+    "$hook" --state-dir "$state_dir" <"$bundles_dir/$1/state.json" >/dev/null 2>&1 &
+}
