@@ -4,9 +4,11 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include "config.h"
+#include "ledger.h"
 #include "loader.h"
 #include "log.h"
 #include "policy.h"
@@ -14,12 +16,12 @@
 #include "report.h"
 #include "request.h"
 #include "state.h"
+#include "stop.h"
 #include "util.h"
 
-/* Stages that never load modules, from the syscontainer-hooks command line. */
-static bool stage_is_passive(const char *stage)
+static bool stage_is(const char *stage, const char *name)
 {
-	return stage && (strcmp(stage, "poststart") == 0 || strcmp(stage, "poststop") == 0);
+	return stage && strcmp(stage, name) == 0;
 }
 
 /* Reads stdin to its end, so the runtime never writes into a closed pipe. */
@@ -76,10 +78,11 @@ static int read_request_value(const struct oci_state *state, const char *contain
 	return r;
 }
 
-static int handle_request(const struct hook_options *opts, const char *container,
-			  const char *value, size_t len)
+static int handle_request(const struct hook_options *opts, const char *id,
+			  const char *container, const char *value, size_t len)
 {
 	struct load_options load_opts = { .fast_path = !opts->no_fast_path };
+	_cleanup_(ledger_closep) struct ledger *ledger = NULL;
 	_cleanup_(request_free) struct request req = { 0 };
 	_cleanup_(policy_free) struct policy policy;
 	int r;
@@ -109,7 +112,15 @@ static int handle_request(const struct hook_options *opts, const char *container
 			    "fixed", container, policy.error);
 		return HOOK_EXIT_FAILED;
 	}
-	return load_request(container, &policy, &req, &load_opts);
+
+	r = ledger_open(opts->state_dir, true, &ledger);
+	if (r < 0)
+		log_problem("container %s: cannot use the state directory %s: %s; loading "
+			    "without a ledger record", container, opts->state_dir, strerror(-r));
+
+	return load_request(&(struct load_context){ .container = container, .id = id,
+						     .ledger = ledger },
+			    &policy, &req, &load_opts);
 }
 
 int hook_run(const struct hook_options *opts)
@@ -121,10 +132,14 @@ int hook_run(const struct hook_options *opts)
 	int r;
 
 	r = read_stdin(&input, &input_len);
-	if (stage_is_passive(opts->stage))
+	if (stage_is(opts->stage, "poststart"))
 		return HOOK_EXIT_OK;
 	if (r < 0 || parse_state(input, input_len, &state) < 0)
-		return HOOK_EXIT_FAILED;
+		return stage_is(opts->stage, "poststop") ? HOOK_EXIT_OK : HOOK_EXIT_FAILED;
+
+	if (stage_is(opts->stage, "poststop") ||
+	    (state.status && strcmp(state.status, "stopped") == 0))
+		return stop_container(opts, &state);
 
 	escape_untrusted(container, sizeof(container), state.id, strlen(state.id), ESCAPED_MAX);
 
@@ -152,5 +167,5 @@ int hook_run(const struct hook_options *opts)
 		return HOOK_EXIT_OK;
 	}
 
-	return handle_request(opts, container, value, len);
+	return handle_request(opts, state.id, container, value, len);
 }

@@ -17,9 +17,19 @@ struct hook_options {
 	const char *stage; /* --state, or NULL */
 	const char *log_path;
 	const char *policy_path; /* --policy, or NULL for the default files */
+	const char *state_dir;   /* --state-dir, where the ledger lives */
 	bool debug;
 	bool no_fast_path;
+	/*
+	 * At poststop, remove the modules that the stopping container was the
+	 * last running one to request, as unload would. The policy directive
+	 * unload-on-stop turns it on as well.
+	 */
+	bool unload_on_stop;
 };
 
-/* Run as an OCI hook: read the state on stdin and load the requested modules. */
+/*
+ * Run as an OCI hook: read the state on stdin, then load and record the
+ * requested modules, or mark the container stopped at poststop.
+ */
 int hook_run(const struct hook_options *opts);

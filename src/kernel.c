@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include "kernel.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <limits.h>
 #include <linux/capability.h>
 #include <stdio.h>
@@ -103,4 +105,53 @@ int kernel_release(char *buf, size_t buflen)
 		return -errno;
 	snprintf(buf, buflen, "%s", u.release);
 	return 0;
+}
+
+int kernel_module_refcnt(const struct kernel_paths *paths, const char *name)
+{
+	char path[PATH_MAX], value[32], *end;
+	long count;
+	int r;
+
+	snprintf(path, sizeof(path), "%s/module/%s/refcnt", paths->sysfs, name);
+	r = read_small_file(path, value, sizeof(value));
+	if (r < 0)
+		return r;
+
+	errno = 0;
+	count = strtol(value, &end, 10);
+	if (errno != 0 || end == value || *end != '\0' || count < 0 || count > INT_MAX)
+		return -EINVAL;
+	return (int)count;
+}
+
+int kernel_module_holders(const struct kernel_paths *paths, const char *name,
+			  struct name_list *holders)
+{
+	char path[PATH_MAX];
+	struct dirent *entry;
+	DIR *dir;
+	int r = 0;
+
+	snprintf(path, sizeof(path), "%s/module/%s/holders", paths->sysfs, name);
+	dir = opendir(path);
+	if (!dir)
+		return errno == ENOENT ? 0 : -errno;
+
+	while (r == 0 && (entry = readdir(dir)) != NULL)
+		if (entry->d_name[0] != '.')
+			r = name_list_add(holders, entry->d_name);
+	closedir(dir);
+	return r;
+}
+
+unsigned long long kernel_module_inode(const struct kernel_paths *paths, const char *name)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/module/%s", paths->sysfs, name);
+	if (stat(path, &st) < 0)
+		return 0;
+	return (unsigned long long)st.st_ino;
 }

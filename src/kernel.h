@@ -4,6 +4,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "names.h"
+
 /*
  * Where the kernel state is read from. Tests point these at a fake tree;
  * the hook uses "/sys" and "/proc".
@@ -49,3 +51,21 @@ int kernel_in_init_mount_ns(const struct kernel_paths *paths);
 
 /* Copy the running kernel's release (uname -r) into buf. */
 int kernel_release(char *buf, size_t buflen);
+
+/*
+ * Read <sysfs>/module/<name>/refcnt, the kernel's reference count of a loaded
+ * module. Returns the count, or a negative errno (-ENOENT for a builtin
+ * module or one that is not loaded).
+ */
+int kernel_module_refcnt(const struct kernel_paths *paths, const char *name);
+
+/* Add the modules listed in <sysfs>/module/<name>/holders/, which use name. */
+int kernel_module_holders(const struct kernel_paths *paths, const char *name,
+			  struct name_list *holders);
+
+/*
+ * Return the inode number of <sysfs>/module/<name>, or 0 when it is missing.
+ * sysfs gives the directory a new inode number each time the module is
+ * loaded, so the number identifies one load of the module.
+ */
+unsigned long long kernel_module_inode(const struct kernel_paths *paths, const char *name);

@@ -4,8 +4,11 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
 
 #include "hook.h"
+#include "ledger.h"
+#include "record.h"
 #include "log.h"
 #include "report.h"
 #include "util.h"
@@ -49,6 +52,8 @@ static int settle_from_sysfs(struct load_job *job, size_t *pending)
 	for (size_t i = 0; i < job->n; i++) {
 		struct load_result *res = &job->results[i];
 
+		if (res->outcome != LOAD_PENDING)
+			continue;
 		if (!load_result_from_sysfs(&kernel_paths_host, res)) {
 			(*pending)++;
 			continue;
@@ -124,10 +129,9 @@ static int allocate(struct load_job *job, const struct request *req)
 	return 0;
 }
 
-int load_job_prepare(struct load_job *job, const char *container, const struct policy *policy,
-		     const struct request *req, const struct load_options *opts)
+int load_job_init(struct load_job *job, const char *container, const struct policy *policy,
+		  const struct request *req, const struct load_options *opts)
 {
-	size_t pending = req->n_names;
 	int r;
 
 	*job = (struct load_job){ .container = container, .policy = policy, .options = *opts };
@@ -136,18 +140,41 @@ int load_job_prepare(struct load_job *job, const char *container, const struct p
 		return r;
 
 	/* A typo in the policy must never let a request through. */
-	if (policy->invalid) {
+	if (policy->invalid)
 		fail_all_pending(job, -EINVAL, policy->error);
-		return 0;
-	}
+	return 0;
+}
 
-	if (opts->fast_path) {
+static size_t count_pending(const struct load_job *job)
+{
+	size_t pending = 0;
+
+	for (size_t i = 0; i < job->n; i++)
+		if (job->results[i].outcome == LOAD_PENDING)
+			pending++;
+	return pending;
+}
+
+int load_job_settle(struct load_job *job)
+{
+	size_t pending;
+	int r;
+
+	if (job->options.fast_path) {
 		r = settle_from_sysfs(job, &pending);
 		if (r < 0)
 			return r;
 	}
+	if (any_failed(job))
+		skip_all_pending(job);
+	return (int)count_pending(job);
+}
 
-	if (pending > 0 && open_loader(job) == 0) {
+int load_job_resolve(struct load_job *job)
+{
+	int r;
+
+	if (count_pending(job) > 0 && open_loader(job) == 0) {
 		r = resolve_and_admit(job);
 		if (r < 0)
 			return r;
@@ -156,6 +183,19 @@ int load_job_prepare(struct load_job *job, const char *container, const struct p
 	if (any_failed(job))
 		skip_all_pending(job);
 	return 0;
+}
+
+int load_job_prepare(struct load_job *job, const char *container, const struct policy *policy,
+		     const struct request *req, const struct load_options *opts)
+{
+	int r;
+
+	r = load_job_init(job, container, policy, req, opts);
+	if (r >= 0)
+		r = load_job_settle(job);
+	if (r >= 0)
+		r = load_job_resolve(job);
+	return r < 0 ? r : 0;
 }
 
 void load_job_insert(struct load_job *job)
@@ -177,20 +217,98 @@ void load_job_free(struct load_job *job)
 	*job = (struct load_job){ 0 };
 }
 
-int load_request(const char *container, const struct policy *policy,
+/* Returns a file descriptor holding the lock, or a negative errno when none is held. */
+static int lock_ledger(const struct load_context *ctx, const char *name, int operation)
+{
+	int fd;
+
+	if (!ctx->ledger)
+		return -ENOENT;
+
+	fd = ledger_lock(ctx->ledger, name, operation, LEDGER_LOCK_TIMEOUT_MS);
+	if (fd == -ETIMEDOUT)
+		log_problem("container %s: timed out after %d s waiting for %s/%s, which "
+			    "another hook holds", ctx->container, LEDGER_LOCK_TIMEOUT_MS / 1000,
+			    ledger_dir(ctx->ledger), name);
+	else if (fd < 0)
+		log_problem("container %s: cannot lock %s/%s: %s", ctx->container,
+			    ledger_dir(ctx->ledger), name, strerror(-fd));
+	return fd;
+}
+
+/*
+ * Insert what is still pending under the insert lock. Names are settled
+ * again first, because another hook may have inserted them while this one
+ * waited, and planned under the lock, so the plan matches what is inserted.
+ */
+static int insert_locked(const struct load_context *ctx, const struct request *req,
+			 struct load_job *job, struct ledger_record *rec)
+{
+	_cleanup_(plan_snapshot_free) struct plan_snapshot snap = { 0 };
+	_cleanup_close_ int lock_fd = -1;
+	int r;
+
+	lock_fd = lock_ledger(ctx, LEDGER_INSERT_LOCK, LOCK_EX);
+	if (lock_fd == -ETIMEDOUT) {
+		fail_all_pending(job, -ETIMEDOUT, "timed out waiting for another hook");
+		return 0;
+	}
+
+	r = load_job_settle(job);
+	if (r > 0)
+		r = load_job_resolve(job);
+	if (r < 0)
+		return r;
+
+	if (record_snapshot(job, &snap) < 0)
+		log_line(LOG_WARNING, "container %s: out of memory listing planned modules; "
+			 "they are recorded as found present", ctx->container);
+	load_job_insert(job);
+	if (snap.before && record_attribute(job, &snap, rec) < 0)
+		log_line(LOG_WARNING, "container %s: out of memory recording inserted modules",
+			 ctx->container);
+
+	record_request(ctx, req, job, rec);
+	return 0;
+}
+
+/*
+ * Settle the request from /sys/module under the shared records lock, which
+ * excludes unload, so nothing is removed between the check and the record.
+ * Returns how many names stay pending, or -ENOMEM.
+ */
+static int settle_shared(const struct load_context *ctx, const struct request *req,
+			 struct load_job *job, struct ledger_record *rec)
+{
+	_cleanup_close_ int lock_fd = lock_ledger(ctx, LEDGER_RECORDS_LOCK, LOCK_SH);
+	int pending = load_job_settle(job);
+
+	if (pending == 0)
+		record_request(ctx, req, job, rec);
+	return pending;
+}
+
+int load_request(const struct load_context *ctx, const struct policy *policy,
 		 const struct request *req, const struct load_options *opts)
 {
 	_cleanup_(load_job_free) struct load_job job = { 0 };
+	_cleanup_(ledger_record_free) struct ledger_record rec = { 0 };
 	bool ok = true;
+	int r;
 
-	if (load_job_prepare(&job, container, policy, req, opts) < 0) {
-		log_problem("container %s: out of memory", container);
+	rec.id = strdup(ctx->id);
+	r = rec.id ? load_job_init(&job, ctx->container, policy, req, opts) : -ENOMEM;
+	if (r >= 0)
+		r = settle_shared(ctx, req, &job, &rec);
+	if (r > 0)
+		r = insert_locked(ctx, req, &job, &rec);
+	if (r < 0) {
+		log_problem("container %s: out of memory", ctx->container);
 		return HOOK_EXIT_FAILED;
 	}
-	load_job_insert(&job);
 
 	/* Without a policy file the original behaviour applies; say so once per container. */
-	report_results(container, job.results, job.n,
+	report_results(ctx->container, job.results, job.n,
 		       policy->present ? NULL
 				       : "no policy file " POLICY_FILE ", so any module may be loaded");
 	for (size_t i = 0; i < job.n; i++)

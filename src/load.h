@@ -8,6 +8,8 @@
 #include "policy.h"
 #include "request.h"
 
+struct ledger;
+
 struct load_options {
 	/*
 	 * Settle modules that /sys/module shows live or builtin without libkmod.
@@ -16,6 +18,13 @@ struct load_options {
 	bool fast_path;
 	/* Insert nothing and skip the checks that only inserting needs, for check. */
 	bool dry_run;
+};
+
+/* Who a request is for, and where it is recorded. */
+struct load_context {
+	const char *container; /* escaped container id, for messages */
+	const char *id;        /* container id as the runtime sent it, for the ledger */
+	struct ledger *ledger; /* NULL when the state directory cannot be used */
 };
 
 /*
@@ -32,24 +41,38 @@ struct load_job {
 	struct loader *loader;
 };
 
+/* Set up a job for req. An invalid policy fails every name at once. Returns 0 or -ENOMEM. */
+int load_job_init(struct load_job *job, const char *container, const struct policy *policy,
+		  const struct request *req, const struct load_options *opts);
+
 /*
- * Settle each name from /sys/module, or resolve and plan it through
- * libkmod, and apply the policy to every module involved, inserting
- * nothing. When any name fails or is refused, the names still pending
- * become LOAD_SKIPPED, so a request is inserted whole or not at all.
- * Returns 0 or -ENOMEM.
+ * Settle the pending names that /sys/module shows live or builtin, without
+ * libkmod, and apply allow and deny to them. Does nothing without the fast
+ * path. Returns how many names stay pending, or -ENOMEM.
  */
+int load_job_settle(struct load_job *job);
+
+/*
+ * Resolve and plan the pending names through libkmod and apply the policy to
+ * every module involved, inserting nothing. When any name fails or is
+ * rejected, the names still pending become LOAD_SKIPPED, so a request is
+ * inserted whole or not at all. Returns 0 or -ENOMEM.
+ */
+int load_job_resolve(struct load_job *job);
+
+/* load_job_init(), load_job_settle() and load_job_resolve() in a row, for check. */
 int load_job_prepare(struct load_job *job, const char *container, const struct policy *policy,
 		     const struct request *req, const struct load_options *opts);
 
-/* Insert the names that load_job_prepare() left pending. */
+/* Insert the names that load_job_resolve() left pending. */
 void load_job_insert(struct load_job *job);
 
 void load_job_free(struct load_job *job);
 
 /*
  * Make every module of a valid request present in the kernel, if the policy
- * admits all of them, and report the outcome. Returns the hook's exit status.
+ * admits all of them, record what was done in the ledger and report the
+ * outcome. Returns the hook's exit status.
  */
-int load_request(const char *container, const struct policy *policy,
+int load_request(const struct load_context *ctx, const struct policy *policy,
 		 const struct request *req, const struct load_options *opts);

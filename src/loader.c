@@ -208,14 +208,23 @@ static bool state_is_present(int state)
 	return state == KMOD_MODULE_LIVE || state == KMOD_MODULE_BUILTIN;
 }
 
+static long long monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 /* Wait while another process runs the module's init function. */
 static int wait_until_live(struct kmod_module *mod)
 {
 	struct timespec tick = { .tv_nsec = 10 * 1000 * 1000 };
+	long long deadline = monotonic_ms() + LOAD_COMING_TIMEOUT_MS;
 	int state = kmod_module_get_initstate(mod);
 
-	for (long waited = 0; state == KMOD_MODULE_COMING; waited += 10) {
-		if (waited >= LOAD_COMING_TIMEOUT_MS)
+	while (state == KMOD_MODULE_COMING) {
+		if (monotonic_ms() >= deadline)
 			return -ETIMEDOUT;
 		nanosleep(&tick, NULL);
 		state = kmod_module_get_initstate(mod);
@@ -259,12 +268,23 @@ static bool load_module(struct loader *loader, struct kmod_module *mod, struct l
 	if (state_is_present(before))
 		return false;
 
-	log_line(LOG_DEBUG, "loading module '%s' for container %s", name, loader->container);
-	r = kmod_module_probe_insert_module(mod, KMOD_PROBE_APPLY_BLACKLIST_ALIAS_ONLY, NULL,
-					    install_command_run, &install, NULL);
-	if (r != 0) {
-		describe_probe_error(res, mod, r, &install);
-		return true;
+	/*
+	 * init_module() for a module that another process is loading blocks in
+	 * the kernel until that init returns, past any deadline, so poll instead.
+	 * NOTE: a dependency that another process is loading still blocks there.
+	 */
+	if (before == KMOD_MODULE_COMING) {
+		log_line(LOG_INFO, "waiting for module '%s', which another process is loading, "
+			 "for container %s", name, loader->container);
+	} else {
+		log_line(LOG_DEBUG, "loading module '%s' for container %s", name,
+			 loader->container);
+		r = kmod_module_probe_insert_module(mod, KMOD_PROBE_APPLY_BLACKLIST_ALIAS_ONLY,
+						    NULL, install_command_run, &install, NULL);
+		if (r != 0) {
+			describe_probe_error(res, mod, r, &install);
+			return true;
+		}
 	}
 
 	r = wait_until_live(mod);

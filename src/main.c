@@ -3,8 +3,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "admin.h"
 #include "check.h"
 #include "hook.h"
+#include "ledger.h"
 #include "log.h"
 #include "policy.h"
 
@@ -17,14 +19,20 @@ static void print_usage(FILE *out)
 	fprintf(out,
 		"Usage: %s [OPTIONS] < OCI-STATE\n"
 		"       %s check [--policy FILE] [--json] (--config FILE | --modules LIST)\n"
+		"       %s status [--json] [--state-dir DIR]\n"
+		"       %s unload [--dry-run] [--state-dir DIR] [MODULE...]\n"
 		"\n"
 		"Run as an OCI hook (prestart or createRuntime): load the host kernel\n"
-		"modules listed in the container's KERNEL_MODULES variable.\n"
+		"modules listed in the container's KERNEL_MODULES variable and record\n"
+		"them. At poststop, mark the container stopped.\n"
 		"\n"
 		"Options:\n"
 		"  --state STAGE     prestart, poststart or poststop; only prestart loads\n"
 		"  --policy FILE     read the admission policy from FILE alone, in place of\n"
 		"                    " POLICY_FILE " and " POLICY_DROPIN_DIR "/*.conf\n"
+		"  --state-dir DIR   directory of the ledger (default " LEDGER_DEFAULT_DIR ")\n"
+		"  --unload-on-stop  at poststop, remove the modules that the container\n"
+		"                    was the last running one to request\n"
 		"  --log FILE        also append log lines to FILE\n"
 		"  --with-relabel    accepted for compatibility; has no effect\n"
 		"  --debug           log debug lines, libkmod's included\n"
@@ -41,8 +49,10 @@ static void print_usage(FILE *out)
 		"  --config FILE     read KERNEL_MODULES from the process.env of FILE,\n"
 		"                    a container's config.json\n"
 		"  --modules LIST    check LIST, a KERNEL_MODULES value such as 'ip_vs,overlay'\n"
-		"  --json            print the result as JSON\n",
-		PROGRAM_NAME, PROGRAM_NAME);
+		"  --json            print the result as JSON\n"
+		"\n"
+		"See '%s status --help' for the status and unload commands.\n",
+		PROGRAM_NAME, PROGRAM_NAME, PROGRAM_NAME, PROGRAM_NAME, PROGRAM_NAME);
 }
 
 static bool stage_is_known(const char *stage)
@@ -53,6 +63,8 @@ static bool stage_is_known(const char *stage)
 
 enum {
 	OPT_STATE = 256,
+	OPT_STATE_DIR,
+	OPT_UNLOAD_ON_STOP,
 	OPT_LOG,
 	OPT_WITH_RELABEL,
 	OPT_DEBUG,
@@ -68,6 +80,8 @@ static int parse_hook_options(int argc, char **argv, struct hook_options *opts)
 {
 	static const struct option options[] = {
 		{ "state", required_argument, NULL, OPT_STATE },
+		{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
+		{ "unload-on-stop", no_argument, NULL, OPT_UNLOAD_ON_STOP },
 		{ "log", required_argument, NULL, OPT_LOG },
 		{ "with-relabel", no_argument, NULL, OPT_WITH_RELABEL },
 		{ "debug", no_argument, NULL, OPT_DEBUG },
@@ -90,6 +104,12 @@ static int parse_hook_options(int argc, char **argv, struct hook_options *opts)
 				return -1;
 			}
 			opts->stage = optarg;
+			break;
+		case OPT_STATE_DIR:
+			opts->state_dir = optarg;
+			break;
+		case OPT_UNLOAD_ON_STOP:
+			opts->unload_on_stop = true;
 			break;
 		case OPT_LOG:
 			opts->log_path = optarg;
@@ -201,11 +221,14 @@ static int run_check(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	struct hook_options opts = { 0 };
+	struct hook_options opts = { .state_dir = LEDGER_DEFAULT_DIR };
 	int r;
 
+	/* A command comes first; the hook's own command line starts with options. */
 	if (argc > 1 && strcmp(argv[1], "check") == 0)
 		return run_check(argc, argv);
+	if (argc > 1 && is_admin_command(argv[1]))
+		return run_admin_command(argc - 1, argv + 1);
 
 	r = parse_hook_options(argc, argv, &opts);
 	if (r <= 0)

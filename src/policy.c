@@ -229,6 +229,8 @@ static int parse_directive(struct line *line)
 		return parse_choice(line, "yes", "no", &policy->require_signature);
 	if (strcmp(name, "require-in-tree") == 0)
 		return parse_choice(line, "yes", "no", &policy->require_in_tree);
+	if (strcmp(name, "unload-on-stop") == 0)
+		return parse_choice(line, "yes", "no", &policy->unload_on_stop);
 	if (strcmp(name, "max-modules") == 0)
 		return parse_max_modules(line);
 

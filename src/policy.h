@@ -56,6 +56,8 @@ struct policy {
 	struct policy_flag honor_blacklist;
 	struct policy_flag require_signature;
 	struct policy_flag require_in_tree;
+	/* At poststop, remove what the last container to request a module loaded. */
+	struct policy_flag unload_on_stop;
 	size_t max_modules;
 
 	/* Set when a file is invalid; the hook then rejects every request. */

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <stddef.h>
+
+#include "kernel.h"
+#include "ledger.h"
+#include "names.h"
+
+/* Ledger and /sys/module facts about one module. */
+struct inventory_entry {
+	char name[MODULE_NAME_MAX + 1];
+	enum module_state state;
+	int refcnt; /* negative errno when there is none, as for a builtin module */
+	struct name_list holders;
+	/*
+	 * The record that shows this hook inserted the module as it is loaded
+	 * now, or NULL. A record of an earlier load of the module does not count.
+	 */
+	const struct ledger_record *inserted_for;
+	const struct ledger_record **running; /* running containers that requested it */
+	size_t n_running;
+};
+
+/* Every module in the ledger, with the records it came from. */
+struct inventory {
+	struct ledger_record *records;
+	size_t n_records;
+	struct inventory_entry *entries;
+	size_t n_entries;
+};
+
+/* Read every record and the kernel state of each module they name. */
+int inventory_load(struct ledger *ledger, const struct kernel_paths *paths,
+		   struct inventory *inv);
+
+/*
+ * Return the index of name's entry, adding an entry with its kernel state
+ * when the ledger has none. Returns a negative errno on failure.
+ */
+int inventory_index(struct inventory *inv, const struct kernel_paths *paths, const char *name);
+
+/* Read the kernel state, reference count and holders of entry i again. */
+int inventory_refresh(struct inventory *inv, const struct kernel_paths *paths, size_t i);
+
+void inventory_free(struct inventory *inv);
