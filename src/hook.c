@@ -78,7 +78,7 @@ static int read_request_value(const struct oci_state *state, const char *contain
 	return r;
 }
 
-static int handle_request(const struct hook_options *opts, const char *id,
+static int handle_request(const struct hook_options *opts, const struct oci_state *state,
 			  const char *container, const char *value, size_t len)
 {
 	struct load_options load_opts = { .fast_path = !opts->no_fast_path };
@@ -118,7 +118,9 @@ static int handle_request(const struct hook_options *opts, const char *id,
 		log_problem("container %s: cannot use the state directory %s: %s; loading "
 			    "without a ledger record", container, opts->state_dir, strerror(-r));
 
-	return load_request(&(struct load_context){ .container = container, .id = id,
+	return load_request(&(struct load_context){ .container = container,
+						     .id = state->id,
+						     .bundle = state->bundle,
 						     .ledger = ledger },
 			    &policy, &req, &load_opts);
 }
@@ -167,5 +169,5 @@ int hook_run(const struct hook_options *opts)
 		return HOOK_EXIT_OK;
 	}
 
-	return handle_request(opts, state.id, container, value, len);
+	return handle_request(opts, &state, container, value, len);
 }

@@ -48,7 +48,7 @@ int inventory_index(struct inventory *inv, const struct kernel_paths *paths, con
 	return add_entry(inv, paths, name);
 }
 
-static int add_running(struct inventory_entry *e, const struct ledger_record *rec)
+int inventory_add_running(struct inventory_entry *e, const struct ledger_record *rec)
 {
 	const struct ledger_record **running;
 
@@ -61,7 +61,7 @@ static int add_running(struct inventory_entry *e, const struct ledger_record *re
 		return -ENOMEM;
 	e->running = running;
 	running[e->n_running++] = rec;
-	return 0;
+	return 1;
 }
 
 static int add_record(struct inventory *inv, const struct kernel_paths *paths,
@@ -79,7 +79,7 @@ static int add_record(struct inventory *inv, const struct kernel_paths *paths,
 		if (mod->origin == ORIGIN_INSERTED && e->state == MODULE_LIVE &&
 		    mod->inode == kernel_module_inode(paths, mod->name))
 			e->inserted_for = rec;
-		if (rec->state == RECORD_RUNNING && add_running(e, rec) < 0)
+		if (rec->state == RECORD_RUNNING && inventory_add_running(e, rec) < 0)
 			return -ENOMEM;
 	}
 	return 0;

@@ -40,6 +40,9 @@ int inventory_load(struct ledger *ledger, const struct kernel_paths *paths,
  */
 int inventory_index(struct inventory *inv, const struct kernel_paths *paths, const char *name);
 
+/* Add rec to the running containers of e. Returns 1 if added, 0 if there already, or -ENOMEM. */
+int inventory_add_running(struct inventory_entry *e, const struct ledger_record *rec);
+
 /* Read the kernel state, reference count and holders of entry i again. */
 int inventory_refresh(struct inventory *inv, const struct kernel_paths *paths, size_t i);
 

@@ -188,6 +188,7 @@ int ledger_record_add_module(struct ledger_record *rec, const char *name,
 void ledger_record_free(struct ledger_record *rec)
 {
 	free(rec->id);
+	free(rec->bundle);
 	name_list_free(&rec->requested);
 	free(rec->modules);
 	*rec = (struct ledger_record){ 0 };
@@ -267,6 +268,8 @@ static struct json_object *record_to_json(const struct ledger_record *rec)
 
 	json_object_object_add(obj, "version", json_object_new_int(RECORD_VERSION));
 	json_object_object_add(obj, "id", json_object_new_string(rec->id));
+	if (rec->bundle)
+		json_object_object_add(obj, "bundle", json_object_new_string(rec->bundle));
 	json_object_object_add(obj, "state", json_object_new_string(state_names[rec->state]));
 	json_object_object_add(obj, "started", json_object_new_string(rec->started));
 	if (rec->stopped[0])
@@ -338,7 +341,15 @@ static void record_name(const char *stem, unsigned attempt, char *name, size_t n
  * Find the file that holds, or will hold, the record of id. Returns 1 when
  * it exists, 0 when it is free, or a negative errno.
  */
-static int find_record_name(struct ledger *ledger, const char *id, char *name, size_t namelen)
+static bool same_container(const struct ledger_record *rec, const char *id, const char *bundle)
+{
+	if (strcmp(rec->id, id) != 0)
+		return false;
+	return !rec->bundle || !bundle || strcmp(rec->bundle, bundle) == 0;
+}
+
+static int find_record_name(struct ledger *ledger, const char *id, const char *bundle,
+			    char *name, size_t namelen)
 {
 	char stem[STEM_MAX + 32];
 
@@ -355,7 +366,7 @@ static int find_record_name(struct ledger *ledger, const char *id, char *name, s
 		if (r < 0)
 			continue; /* an unreadable file is not replaced */
 
-		r = strcmp(other.id, id) == 0;
+		r = same_container(&other, id, bundle);
 		ledger_record_free(&other);
 		if (r)
 			return 1;
@@ -383,7 +394,7 @@ int ledger_write(struct ledger *ledger, const struct ledger_record *rec)
 		return r;
 
 	for (unsigned tries = 0; tries < STEM_COLLISIONS_MAX; tries++) {
-		exists = find_record_name(ledger, rec->id, name, sizeof(name));
+		exists = find_record_name(ledger, rec->id, rec->bundle, name, sizeof(name));
 		if (exists < 0)
 			break;
 
@@ -449,7 +460,7 @@ static int parse_state(struct json_object *obj, struct ledger_record *rec)
 static int parse_record(struct json_object *obj, struct ledger_record *rec)
 {
 	struct json_object *requested, *modules;
-	const char *id, *started, *stopped = "";
+	const char *id, *started, *stopped = "", *bundle = NULL;
 	int r;
 
 	if (get_string(obj, "id", &id) < 0 || get_string(obj, "started", &started) < 0 ||
@@ -460,10 +471,16 @@ static int parse_record(struct json_object *obj, struct ledger_record *rec)
 	    !json_object_is_type(modules, json_type_array))
 		return -EINVAL;
 	get_string(obj, "stopped", &stopped);
+	get_string(obj, "bundle", &bundle);
 
 	rec->id = strdup(id);
 	if (!rec->id)
 		return -ENOMEM;
+	if (bundle) {
+		rec->bundle = strdup(bundle);
+		if (!rec->bundle)
+			return -ENOMEM;
+	}
 	snprintf(rec->started, sizeof(rec->started), "%s", started);
 	snprintf(rec->stopped, sizeof(rec->stopped), "%s", stopped);
 
@@ -510,12 +527,13 @@ static int read_record_file(struct ledger *ledger, const char *name, struct ledg
 	return r;
 }
 
-int ledger_read(struct ledger *ledger, const char *id, struct ledger_record *rec)
+int ledger_read(struct ledger *ledger, const char *id, const char *bundle,
+		struct ledger_record *rec)
 {
 	char name[NAME_MAX + 1];
 	int r;
 
-	r = find_record_name(ledger, id, name, sizeof(name));
+	r = find_record_name(ledger, id, bundle, name, sizeof(name));
 	if (r < 0)
 		return r;
 	if (r == 0)

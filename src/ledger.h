@@ -54,6 +54,12 @@ struct ledger_module {
 /* Record of the modules that the hook handled for one container. */
 struct ledger_record {
 	char *id; /* the container id as the runtime sent it */
+	/*
+	 * The bundle directory, or NULL. Together with the id it names the
+	 * container, because two runtimes (or two runc --root trees) can run
+	 * containers with one id at the same time.
+	 */
+	char *bundle;
 	enum record_state state;
 	char started[32]; /* UTC, RFC 3339 */
 	char stopped[32]; /* "" while running */
@@ -105,7 +111,8 @@ void ledger_record_free(struct ledger_record *rec);
 int ledger_write(struct ledger *ledger, const struct ledger_record *rec);
 
 /* Read the record of container id. Returns 0, -ENOENT or another negative errno. */
-int ledger_read(struct ledger *ledger, const char *id, struct ledger_record *rec);
+int ledger_read(struct ledger *ledger, const char *id, const char *bundle,
+		struct ledger_record *rec);
 
 /*
  * Read every record. A file that cannot be parsed is logged and skipped.

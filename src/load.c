@@ -280,11 +280,12 @@ static int insert_locked(const struct load_context *ctx, const struct request *r
 static int settle_shared(const struct load_context *ctx, const struct request *req,
 			 struct load_job *job, struct ledger_record *rec)
 {
-	_cleanup_close_ int lock_fd = lock_ledger(ctx, LEDGER_RECORDS_LOCK, LOCK_SH);
+	int lock_fd = lock_ledger(ctx, LEDGER_RECORDS_LOCK, LOCK_SH);
 	int pending = load_job_settle(job);
 
 	if (pending == 0)
 		record_request(ctx, req, job, rec);
+	closep(&lock_fd);
 	return pending;
 }
 
@@ -297,7 +298,10 @@ int load_request(const struct load_context *ctx, const struct policy *policy,
 	int r;
 
 	rec.id = strdup(ctx->id);
-	r = rec.id ? load_job_init(&job, ctx->container, policy, req, opts) : -ENOMEM;
+	rec.bundle = ctx->bundle ? strdup(ctx->bundle) : NULL;
+	r = rec.id && (rec.bundle || !ctx->bundle) ?
+		    load_job_init(&job, ctx->container, policy, req, opts) :
+		    -ENOMEM;
 	if (r >= 0)
 		r = settle_shared(ctx, req, &job, &rec);
 	if (r > 0)

@@ -24,6 +24,7 @@ struct load_options {
 struct load_context {
 	const char *container; /* escaped container id, for messages */
 	const char *id;        /* container id as the runtime sent it, for the ledger */
+	const char *bundle;    /* bundle directory, which tells apart containers sharing an id */
 	struct ledger *ledger; /* NULL when the state directory cannot be used */
 };
 

@@ -80,6 +80,10 @@ int state_parse(const char *buf, size_t len, struct oci_state *state, char *reas
 	}
 
 	r = get_string(root, "id", true, &state->id, reason, reasonlen);
+	if (r >= 0 && strlen(state->id) > STATE_ID_MAX) {
+		snprintf(reason, reasonlen, "\"id\" is longer than %d bytes", STATE_ID_MAX);
+		r = -EINVAL;
+	}
 	if (r >= 0)
 		r = get_string(root, "status", false, &state->status, reason, reasonlen);
 	if (r >= 0)

@@ -7,6 +7,12 @@
 /* Largest OCI state accepted on stdin. Real states are well under 4 KiB. */
 #define STATE_MAX_SIZE (1024 * 1024)
 
+/*
+ * Longest container id accepted. Runtimes use ids of 64 hex digits or short
+ * names; the cap keeps ledger records and log lines small.
+ */
+#define STATE_ID_MAX 1024
+
 /* The parts of the OCI runtime state that the hook uses. */
 struct oci_state {
 	char *id;

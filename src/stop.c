@@ -18,10 +18,10 @@ static bool unload_on_stop(const struct hook_options *opts, const char *containe
 {
 	_cleanup_(policy_free) struct policy policy;
 
+	policy_init(&policy);
 	if (opts->unload_on_stop)
 		return true;
 
-	policy_init(&policy);
 	policy_load(&policy, opts->policy_path);
 	if (policy.invalid) {
 		log_line(LOG_ERR, "container %s: %s; modules stay loaded", container, policy.error);
@@ -49,14 +49,14 @@ static void unload_after_stop(struct ledger *ledger, const struct ledger_record 
 							 .stopping_container = container });
 }
 
-static int mark_stopped(struct ledger *ledger, const char *id, const char *container,
-			struct ledger_record *rec)
+static int mark_stopped(struct ledger *ledger, const struct oci_state *state,
+			const char *container, struct ledger_record *rec)
 {
 	_cleanup_close_ int lock_fd = -1;
 	int r;
 
 	/* Most containers have no record, and their stop should not wait for a lock. */
-	r = ledger_read(ledger, id, rec);
+	r = ledger_read(ledger, state->id, state->bundle, rec);
 	ledger_record_free(rec);
 	if (r == -ENOENT) {
 		log_line(LOG_DEBUG, "container %s: no ledger record to mark stopped", container);
@@ -71,7 +71,7 @@ static int mark_stopped(struct ledger *ledger, const char *id, const char *conta
 		return lock_fd;
 	}
 
-	r = ledger_read(ledger, id, rec);
+	r = ledger_read(ledger, state->id, state->bundle, rec);
 	if (r == -ENOENT) {
 		log_line(LOG_DEBUG, "container %s: no ledger record to mark stopped", container);
 		return r;
@@ -109,7 +109,7 @@ int stop_container(const struct hook_options *opts, const struct oci_state *stat
 		return HOOK_EXIT_OK;
 	}
 
-	r = mark_stopped(ledger, state->id, container, &rec);
+	r = mark_stopped(ledger, state, container, &rec);
 	if (r >= 0) {
 		log_line(LOG_INFO, "container %s: stopped", container);
 		if (unload_on_stop(opts, container))

@@ -289,11 +289,76 @@ static int select_candidates(struct unload_run *run)
 	return 0;
 }
 
+/* Gives the running containers of entry i to each of its softdeps. Returns 1 if any changed. */
+static int share_with_softdeps(struct unload_run *run, size_t i)
+{
+	struct kmod_module *mod = NULL;
+	struct kmod_list *pre = NULL, *post = NULL, *lists[2], *l;
+	int changed = 0, r;
+
+	r = kmod_module_new_from_name(run->kmod, run->inv.entries[i].name, &mod);
+	if (r < 0)
+		return 0;
+	r = kmod_module_get_softdeps(mod, &pre, &post);
+	kmod_module_unref(mod);
+	if (r < 0)
+		return 0;
+
+	lists[0] = pre;
+	lists[1] = post;
+	for (size_t k = 0; k < 2 && r >= 0; k++) {
+		kmod_list_foreach(l, lists[k]) {
+			struct kmod_module *dep = kmod_module_get_module(l);
+			int j = inventory_index(&run->inv, run->opts->paths, kmod_module_get_name(dep));
+
+			kmod_module_unref(dep);
+			r = j;
+			for (size_t c = 0; r >= 0 && c < run->inv.entries[i].n_running; c++) {
+				r = inventory_add_running(&run->inv.entries[j],
+							  run->inv.entries[i].running[c]);
+				changed |= r > 0;
+			}
+			if (r < 0)
+				break;
+		}
+	}
+	kmod_module_unref_list(pre);
+	kmod_module_unref_list(post);
+	return r < 0 ? r : changed;
+}
+
+/*
+ * A softdep holds no reference on the module that wants it, so a softdep of
+ * a module that a running container requested counts as requested by that
+ * container too, transitively.
+ */
+static int protect_softdeps(struct unload_run *run)
+{
+	bool changed = true;
+
+	while (changed) {
+		changed = false;
+		for (size_t i = 0; i < run->inv.n_entries; i++) {
+			int r;
+
+			if (run->inv.entries[i].n_running == 0)
+				continue;
+			r = share_with_softdeps(run, i);
+			if (r < 0)
+				return r;
+			changed |= r > 0;
+		}
+	}
+	return 0;
+}
+
 static int prepare(struct unload_run *run, struct ledger *ledger)
 {
 	int r;
 
 	r = inventory_load(ledger, run->opts->paths, &run->inv);
+	if (r >= 0)
+		r = protect_softdeps(run);
 	if (r >= 0)
 		r = select_candidates(run);
 	if (r < 0)
@@ -325,9 +390,10 @@ static int unload_locked(struct unload_run *run, struct ledger *ledger)
 {
 	int r;
 
-	r = prepare(run, ledger);
-	if (r >= 0 && !run->opts->dry_run)
-		r = open_kmod(run);
+	/* libkmod is needed for softdeps even in a dry run; it works without root. */
+	r = open_kmod(run);
+	if (r >= 0)
+		r = prepare(run, ledger);
 	if (r < 0)
 		return r;
 

@@ -148,7 +148,7 @@ static void test_write_read_round_trip(void **state)
 	assert_int_equal(ledger_record_add_module(&rec, "ip_vs", ORIGIN_PRESENT, false, 0), 0);
 	assert_int_equal(ledger_write(fx->ledger, &rec), 0);
 
-	assert_int_equal(ledger_read(fx->ledger, "web/1", &back), 0);
+	assert_int_equal(ledger_read(fx->ledger, "web/1", NULL, &back), 0);
 	assert_string_equal(back.id, "web/1");
 	assert_int_equal(back.state, RECORD_RUNNING);
 	assert_string_equal(back.started, rec.started);
