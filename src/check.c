@@ -144,7 +144,9 @@ static void print_text_name(const struct load_result *res, const struct admissio
 static void print_text(const struct load_job *job, const struct policy *policy,
 		       const struct kernel_status *ks)
 {
-	if (!policy->present)
+	if (policy->invalid)
+		printf("policy: invalid, so every request is rejected: %s\n", policy->error);
+	else if (!policy->present)
 		printf("policy: none (no %s), so every module may be loaded\n", POLICY_FILE);
 	for (size_t i = 0; i < policy->n_files; i++)
 		printf("policy: %s\n", policy->files[i]);

@@ -240,6 +240,8 @@ static int lock_ledger(const struct load_context *ctx, const char *name, int ope
  * Insert what is still pending under the insert lock. Names are settled
  * again first, because another hook may have inserted them while this one
  * waited, and planned under the lock, so the plan matches what is inserted.
+ * Returns 1 when nothing was left to insert, so the caller records the
+ * request under the shared lock and other waiting hooks go on at once.
  */
 static int insert_locked(const struct load_context *ctx, const struct request *req,
 			 struct load_job *job, struct ledger_record *rec)
@@ -255,6 +257,8 @@ static int insert_locked(const struct load_context *ctx, const struct request *r
 	}
 
 	r = load_job_settle(job);
+	if (r == 0)
+		return 1;
 	if (r > 0)
 		r = load_job_resolve(job);
 	if (r < 0)
@@ -306,6 +310,8 @@ int load_request(const struct load_context *ctx, const struct policy *policy,
 		r = settle_shared(ctx, req, &job, &rec);
 	if (r > 0)
 		r = insert_locked(ctx, req, &job, &rec);
+	if (r > 0)
+		r = settle_shared(ctx, req, &job, &rec);
 	if (r < 0) {
 		log_problem("container %s: out of memory", ctx->container);
 		return HOOK_EXIT_FAILED;

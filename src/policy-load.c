@@ -14,8 +14,14 @@
 
 static int load_error(struct policy *policy, const char *path, int err)
 {
+	const char *why = strerror(-err);
+
+	if (err == -EFBIG)
+		why = "larger than 1 MiB";
+	else if (err == -EINVAL)
+		why = "not a regular file";
 	snprintf(policy->error, sizeof(policy->error), "cannot read policy file %s: %s", path,
-		 err == -EFBIG ? "larger than 1 MiB" : strerror(-err));
+		 why);
 	policy->invalid = true;
 	return err;
 }

@@ -84,14 +84,37 @@ static void canonicalize_pattern(char *pattern)
 	}
 }
 
+/* A '[' without its ']' matches only a literal '[', which no module name has. */
+static bool brackets_balanced(const char *pattern)
+{
+	bool open = false;
+
+	for (const char *p = pattern; *p; p++) {
+		if (*p == '[' && !open)
+			open = true;
+		else if (*p == ']' && open)
+			open = false;
+	}
+	return !open;
+}
+
+/*
+ * Reject patterns that could never match a module name, so that a typo in a
+ * deny line fails loudly instead of admitting the module.
+ */
 static int check_module_pattern(struct line *line, const char *pattern)
 {
 	char shown[ESCAPED_BUFSZ];
 
+	escape_word(shown, sizeof(shown), pattern);
+	if (pattern[0] == '\0')
+		return line_error(line, "empty module pattern");
+	if (!brackets_balanced(pattern))
+		return line_error(line, "invalid module pattern '%s': '[' without ']'", shown);
+
 	for (const char *p = pattern; *p; p++) {
 		if (is_module_pattern_char(*p))
 			continue;
-		escape_word(shown, sizeof(shown), pattern);
 		return line_error(line, "invalid module pattern '%s': use letters, digits, "
 				  "'_', '-' and the glob characters * ? [ ] !", shown);
 	}
