@@ -317,7 +317,7 @@ int load_request(const struct load_context *ctx, const struct policy *policy,
 		return HOOK_EXIT_FAILED;
 	}
 
-	/* Without a policy file the original behaviour applies; say so once per container. */
+	/* Without a policy file the original behaviour applies; the line notes it once. */
 	report_results(ctx->container, job.results, job.n,
 		       policy->present ? NULL
 				       : "no policy file " POLICY_FILE ", so any module may be loaded");

@@ -20,11 +20,11 @@ struct load_options {
 	bool dry_run;
 };
 
-/* Who a request is for, and where it is recorded. */
+/* The container a request is for, and the ledger that records it. */
 struct load_context {
 	const char *container; /* escaped container id, for messages */
 	const char *id;        /* container id as the runtime sent it, for the ledger */
-	const char *bundle;    /* bundle directory, which tells apart containers sharing an id */
+	const char *bundle;    /* bundle directory, which distinguishes containers sharing an id */
 	struct ledger *ledger; /* NULL when the state directory cannot be used */
 };
 
