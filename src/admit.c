@@ -113,10 +113,11 @@ static bool plan_contains(const struct load_result *res, const char *module)
 }
 
 static void check_would_load(struct kmod_ctx *ctx, const struct policy *policy,
-			     struct module_check *check)
+			     bool read_file_facts, struct module_check *check)
 {
 	/* A file that cannot be read leaves facts.known false, which the policy handles. */
-	module_facts_read(ctx, check->module, &check->facts);
+	module_facts_read(ctx, check->module,
+			  read_file_facts || policy_needs_file_facts(policy), &check->facts);
 	policy_check_module(policy, check->module, check->requested, &check->facts,
 			    &check->verdict);
 }
@@ -135,7 +136,8 @@ static enum module_check_state state_from_initstate(int initstate)
  * out because modprobe.d blacklists the alias they were found through.
  */
 static int admit_unplanned(struct kmod_ctx *ctx, const struct policy *policy,
-			   const struct load_result *res, struct admission *adm)
+			   const struct load_result *res, bool read_file_facts,
+			   struct admission *adm)
 {
 	struct kmod_list *l;
 
@@ -154,7 +156,7 @@ static int admit_unplanned(struct kmod_ctx *ctx, const struct policy *policy,
 		if (!check)
 			return -ENOMEM;
 		if (state == CHECK_WOULD_LOAD)
-			check_would_load(ctx, policy, check);
+			check_would_load(ctx, policy, read_file_facts, check);
 		else
 			policy_check_name(policy, check->module, true, &check->verdict);
 	}
@@ -162,12 +164,12 @@ static int admit_unplanned(struct kmod_ctx *ctx, const struct policy *policy,
 }
 
 int admit_planned(struct loader *loader, const struct policy *policy,
-		  struct load_result *res, struct admission *adm)
+		  struct load_result *res, bool read_file_facts, struct admission *adm)
 {
 	struct kmod_ctx *ctx = loader_ctx(loader);
 	int r;
 
-	r = admit_unplanned(ctx, policy, res, adm);
+	r = admit_unplanned(ctx, policy, res, read_file_facts, adm);
 	if (r < 0)
 		return r;
 
@@ -179,7 +181,7 @@ int admit_planned(struct loader *loader, const struct policy *policy,
 
 		if (!check)
 			return -ENOMEM;
-		check_would_load(ctx, policy, check);
+		check_would_load(ctx, policy, read_file_facts, check);
 	}
 
 	conclude(res, adm);

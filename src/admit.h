@@ -44,9 +44,11 @@ int admit_settled(const struct policy *policy, struct load_result *res,
  * Decide on a resolved and planned name: allow and deny on the resolved
  * modules, deny on every dependency, and the blacklist and trust rules on
  * every module that would be inserted. On refusal the result becomes
- * LOAD_FAILED with the reason. Returns 0 or -ENOMEM.
+ * LOAD_FAILED with the reason. read_file_facts reads signer and in-tree
+ * facts even when no trust rule needs them, for check to show. Returns 0 or
+ * -ENOMEM.
  */
 int admit_planned(struct loader *loader, const struct policy *policy,
-		  struct load_result *res, struct admission *adm);
+		  struct load_result *res, bool read_file_facts, struct admission *adm);
 
 void admission_free(struct admission *adm);

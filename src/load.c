@@ -93,7 +93,7 @@ static int plan_and_admit(struct load_job *job, struct load_result *res,
 			 strerror(-r));
 		return 0;
 	}
-	return admit_planned(job->loader, job->policy, res, adm);
+	return admit_planned(job->loader, job->policy, res, job->options.dry_run, adm);
 }
 
 /* Resolve and plan every pending name, so each gets a verdict even when one fails. */

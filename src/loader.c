@@ -160,6 +160,11 @@ static int loader_open(const struct kernel_paths *paths, const char *container,
 	kmod_set_log_fn(loader->ctx, log_from_kmod, (void *)container);
 	kmod_set_log_priority(loader->ctx, log_debug_enabled() ? LOG_DEBUG : LOG_ERR);
 
+	/* Map the index files once, as modprobe does, instead of reading them per lookup. */
+	if (kmod_load_resources(loader->ctx) < 0)
+		log_line(LOG_DEBUG, "container %s: cannot map the module index files; "
+			 "looking them up one by one", container);
+
 	*ret = TAKE_PTR(loader);
 	return 0;
 }

@@ -50,12 +50,15 @@ static int read_file_facts(struct kmod_module *mod, struct module_facts *facts)
 	return 0;
 }
 
-int module_facts_read(struct kmod_ctx *ctx, const char *name, struct module_facts *facts)
+int module_facts_read(struct kmod_ctx *ctx, const char *name, bool read_file,
+		      struct module_facts *facts)
 {
 	struct kmod_module *mod = NULL;
 	int r;
 
 	*facts = (struct module_facts){ .blacklisted = is_blacklisted(ctx, name) };
+	if (!read_file)
+		return 0;
 
 	r = kmod_module_new_from_name(ctx, name, &mod);
 	if (r < 0)

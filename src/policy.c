@@ -525,7 +525,7 @@ static bool check_in_tree(const struct policy *policy, const struct module_facts
 	return false;
 }
 
-static bool trust_rules_active(const struct policy *policy)
+bool policy_needs_file_facts(const struct policy *policy)
 {
 	return policy->require_signature.value || policy->require_in_tree.value ||
 	       policy->has_trusted_signer;
@@ -547,7 +547,7 @@ void policy_check_module(const struct policy *policy, const char *module, bool r
 	/* A module provided only by an install command has no file to verify. */
 	if (facts->known && !facts->has_file)
 		return;
-	if (!facts->known && trust_rules_active(policy)) {
+	if (!facts->known && policy_needs_file_facts(policy)) {
 		verdict_set(verdict, false, NULL, "its signature and origin could not be read, "
 			    "and the policy requires them");
 		return;

@@ -85,6 +85,9 @@ struct policy_verdict {
 
 void policy_init(struct policy *policy);
 
+/* Whether a trust rule (signature, signer, in-tree) needs facts from module files. */
+bool policy_needs_file_facts(const struct policy *policy);
+
 void policy_free(struct policy *policy);
 
 /*
