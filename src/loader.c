@@ -57,8 +57,7 @@ bool load_result_from_sysfs(const struct kernel_paths *paths, struct load_result
 	return true;
 }
 
-/* libkmod's own messages are detail behind ours, so they are debug lines. */
-static void log_from_kmod(void *data, int priority, const char *file, int line,
+void loader_log_from_kmod(void *data, int priority, const char *file, int line,
 			  const char *fn, const char *format, va_list args)
 {
 	const char *container = data;
@@ -74,7 +73,10 @@ static void log_from_kmod(void *data, int priority, const char *file, int line,
 	n = strlen(text);
 	if (n > 0 && text[n - 1] == '\n')
 		text[n - 1] = '\0';
-	log_line(LOG_DEBUG, "libkmod for container %s: %s", container, text);
+	if (container)
+		log_line(LOG_DEBUG, "libkmod for container %s: %s", container, text);
+	else
+		log_line(LOG_DEBUG, "libkmod: %s", text);
 }
 
 /*
@@ -157,7 +159,7 @@ static int loader_open(const struct kernel_paths *paths, const char *container,
 	loader->ctx = kmod_new(dir, NULL);
 	if (!loader->ctx)
 		return -ENOMEM;
-	kmod_set_log_fn(loader->ctx, log_from_kmod, (void *)container);
+	kmod_set_log_fn(loader->ctx, loader_log_from_kmod, (void *)container);
 	kmod_set_log_priority(loader->ctx, log_debug_enabled() ? LOG_DEBUG : LOG_ERR);
 
 	/* Map the index files once, as modprobe does, instead of reading them per lookup. */

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -60,6 +61,14 @@ static inline bool load_outcome_is_present(enum load_outcome outcome)
 bool load_result_from_sysfs(const struct kernel_paths *paths, struct load_result *res);
 
 struct loader;
+
+/*
+ * kmod_set_log_fn() callback that turns libkmod's messages into debug lines,
+ * because they are detail behind the hook's own. data is the escaped
+ * container id, or NULL.
+ */
+void loader_log_from_kmod(void *data, int priority, const char *file, int line,
+			  const char *fn, const char *format, va_list args);
 
 /*
  * Set up libkmod for the running kernel, reading modprobe.d as modprobe does.

@@ -113,6 +113,6 @@ void log_problem(const char *fmt, ...)
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
 
-	fprintf(stderr, "%s: %s\n", PROGRAM_NAME, line);
+	log_stderr("%s", line);
 	log_line(LOG_ERR, "%s", line);
 }

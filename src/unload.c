@@ -10,6 +10,7 @@
 #include "inventory.h"
 #include "kmod-dl.h"
 #include "ledger.h"
+#include "loader.h"
 #include "log.h"
 #include "util.h"
 
@@ -35,25 +36,6 @@ struct unload_run {
 	struct kmod_ctx *kmod;
 	bool kept_named;
 };
-
-static void log_from_kmod(void *data, int priority, const char *file, int line,
-			  const char *fn, const char *format, va_list args)
-{
-	char text[1024];
-	size_t n;
-
-	(void)data;
-	(void)priority;
-	(void)file;
-	(void)line;
-	(void)fn;
-
-	vsnprintf(text, sizeof(text), format, args);
-	n = strlen(text);
-	if (n > 0 && text[n - 1] == '\n')
-		text[n - 1] = '\0';
-	log_line(LOG_DEBUG, "libkmod: %s", text);
-}
 
 static bool is_removable(const struct inventory_entry *e)
 {
@@ -289,7 +271,7 @@ static int select_candidates(struct unload_run *run)
 	return 0;
 }
 
-/* Gives the running containers of entry i to each of its softdeps. Returns 1 if any changed. */
+/* Give the running containers of entry i to each of its softdeps. Returns 1 if any changed. */
 static int share_with_softdeps(struct unload_run *run, size_t i)
 {
 	struct kmod_module *mod = NULL;
@@ -381,7 +363,7 @@ static int open_kmod(struct unload_run *run)
 	run->kmod = kmod_new(NULL, NULL);
 	if (!run->kmod)
 		return -ENOMEM;
-	kmod_set_log_fn(run->kmod, log_from_kmod, NULL);
+	kmod_set_log_fn(run->kmod, loader_log_from_kmod, NULL);
 	kmod_set_log_priority(run->kmod, log_debug_enabled() ? LOG_DEBUG : LOG_ERR);
 	return 0;
 }
