@@ -46,18 +46,13 @@ static bool any_failed(const struct load_job *job)
 }
 
 /* Settle live and builtin names without libkmod, and apply allow and deny to them. */
-static int settle_from_sysfs(struct load_job *job, size_t *pending)
+static int settle_from_sysfs(struct load_job *job)
 {
-	*pending = 0;
 	for (size_t i = 0; i < job->n; i++) {
 		struct load_result *res = &job->results[i];
 
-		if (res->outcome != LOAD_PENDING)
+		if (res->outcome != LOAD_PENDING || !load_result_from_sysfs(&kernel_paths_host, res))
 			continue;
-		if (!load_result_from_sysfs(&kernel_paths_host, res)) {
-			(*pending)++;
-			continue;
-		}
 		if (admit_settled(job->policy, res, &job->admissions[i]) < 0)
 			return -ENOMEM;
 	}
@@ -157,11 +152,10 @@ static size_t count_pending(const struct load_job *job)
 
 int load_job_settle(struct load_job *job)
 {
-	size_t pending;
 	int r;
 
 	if (job->options.fast_path) {
-		r = settle_from_sysfs(job, &pending);
+		r = settle_from_sysfs(job);
 		if (r < 0)
 			return r;
 	}
