@@ -1,8 +1,9 @@
 #!/bin/sh
-# What the original syscontainer-hooks does for a prestart, as a shell hook:
-# take the bundle from the state on stdin, find KERNEL_MODULES in its
-# config.json, and exec modprobe -a with the names. It has no policy and no
-# name checks; it is here only as the benchmark's point of comparison.
+# A shell hook that does what the original syscontainer-hooks does for a
+# prestart. It takes the bundle from the state on stdin, finds
+# KERNEL_MODULES in its config.json, and execs modprobe -a with the names.
+# It has no policy and no name checks, because it only serves as the
+# benchmark's point of comparison.
 state=$(cat)
 bundle=$(printf '%s' "$state" | sed -n 's/.*"bundle": *"\([^"]*\)".*/\1/p')
 value=$(grep -o '"KERNEL_MODULES=[^"]*"' "$bundle/config.json" | head -n 1 |

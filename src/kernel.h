@@ -7,8 +7,8 @@
 #include "names.h"
 
 /*
- * Where the kernel state is read from. Tests point these at a fake tree;
- * the hook uses "/sys" and "/proc".
+ * Mount points of sysfs and procfs, where kernel state is read. Tests point
+ * them at a fake tree, and the hook uses "/sys" and "/proc".
  */
 struct kernel_paths {
 	const char *sysfs;

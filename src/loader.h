@@ -32,7 +32,7 @@ struct plan_step {
 	bool requested;       /* a module the name resolved to, not a dependency */
 };
 
-/* What happened to one requested name. */
+/* Outcome of one requested name. */
 struct load_result {
 	char name[MODULE_NAME_MAX + 1];   /* canonical requested name */
 	char module[MODULE_NAME_MAX + 1]; /* module it resolved to, or "" */

@@ -9,7 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Longest line written; longer ones are cut, which bounds output for any input. */
+/* Maximum length of a written line. Longer lines are cut, so output stays bounded. */
 #define LOG_LINE_MAX 4096
 
 static int log_fd = -1;

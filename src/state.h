@@ -8,7 +8,7 @@
 #define STATE_MAX_SIZE (1024 * 1024)
 
 /*
- * Longest container id accepted. Runtimes use ids of 64 hex digits or short
+ * Maximum length of a container id. Runtimes use ids of 64 hex digits or short
  * names; the cap keeps ledger records and log lines small.
  */
 #define STATE_ID_MAX 1024

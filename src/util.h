@@ -8,7 +8,7 @@
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-/* Cleanup attributes for owned resources, so early returns never leak. */
+/* Cleanup attributes for owned resources, so an early return frees them. */
 static inline void freep(void *p)
 {
 	free(*(void **)p);

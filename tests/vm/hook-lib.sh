@@ -38,7 +38,7 @@ status_query() {
     "$hook" status --json --state-dir "$state_dir" | jq -r "$1"
 }
 
-# Succeed if status says MODULE was inserted by the hook (EXPECTED true or false).
+# Succeed if status reports MODULE was inserted by the hook (EXPECTED true or false).
 # Usage: inserted_by_hook MODULE EXPECTED
 inserted_by_hook() {
     [ "$(status_query ".modules[] | select(.name == \"$1\") | .inserted_by_hook")" = "$2" ]
