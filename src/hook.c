@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "handover.h"
 #include "ledger.h"
 #include "loader.h"
 #include "log.h"
@@ -134,6 +135,8 @@ int hook_run(const struct hook_options *opts)
 	int r;
 
 	r = read_stdin(&input, &input_len);
+	if (r >= 0)
+		handover_save_input(input, input_len);
 	if (stage_is(opts->stage, "poststart"))
 		return HOOK_EXIT_OK;
 	if (r < 0 || parse_state(input, input_len, &state) < 0)

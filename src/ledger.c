@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "handover.h"
 #include "json.h"
 #include "log.h"
 #include "util.h"
@@ -115,16 +116,46 @@ static long long monotonic_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/*
+ * The insert lock that oci-kmod-hook held when it handed the run over is
+ * used when it is the same file as fd. Anything else named in the
+ * environment is ignored.
+ */
+static int adopt_handed_over(const char *name, int fd)
+{
+	struct stat ours, theirs;
+	int handed;
+
+	if (strcmp(name, LEDGER_INSERT_LOCK) != 0)
+		return -1;
+	handed = handover_take_lock();
+	if (handed < 0)
+		return -1;
+	if (fstat(fd, &ours) < 0 || fstat(handed, &theirs) < 0 ||
+	    ours.st_dev != theirs.st_dev || ours.st_ino != theirs.st_ino)
+		return -1;
+	if (fcntl(handed, F_SETFD, FD_CLOEXEC) < 0)
+		return -1;
+	return handed;
+}
+
 int ledger_lock(struct ledger *ledger, const char *name, int operation, int timeout_ms)
 {
 	long long deadline = monotonic_ms() + timeout_ms;
 	long pause_us = 500;
 	_cleanup_close_ int fd = -1;
+	int handed;
 
 	fd = openat(ledger->dir_fd, name, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY,
 		    0644);
 	if (fd < 0)
 		return -errno;
+
+	handed = adopt_handed_over(name, fd);
+	if (handed >= 0) {
+		closep(&fd);
+		fd = handed;
+	}
 
 	/* Poll, because flock() has no timeout. The pause doubles up to 20 ms. */
 	while (flock(fd, operation | LOCK_NB) < 0) {

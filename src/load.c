@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/file.h>
 
+#include "handover.h"
 #include "hook.h"
 #include "ledger.h"
 #include "record.h"
@@ -253,8 +254,11 @@ static int insert_locked(const struct load_context *ctx, const struct request *r
 	r = load_job_settle(job);
 	if (r == 0)
 		return 1;
-	if (r > 0)
+	if (r > 0) {
+		handover_hold_lock(lock_fd);
 		r = load_job_resolve(job);
+		handover_hold_lock(-1);
+	}
 	if (r < 0)
 		return r;
 

@@ -5,6 +5,7 @@
 
 #include "admin.h"
 #include "check.h"
+#include "handover.h"
 #include "hook.h"
 #include "ledger.h"
 #include "log.h"
@@ -223,6 +224,8 @@ int main(int argc, char **argv)
 {
 	struct hook_options opts = { .state_dir = LEDGER_DEFAULT_DIR };
 	int r;
+
+	handover_save_command(argv);
 
 	/* A command comes first; the hook's own command line starts with options. */
 	if (argc > 1 && strcmp(argv[1], "check") == 0)

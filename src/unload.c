@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/file.h>
 
+#include "handover.h"
 #include "inventory.h"
 #include "kmod-dl.h"
 #include "ledger.h"
@@ -418,7 +419,9 @@ int unload_modules(struct ledger *ledger, const struct unload_options *opts)
 		ledger_remove_stale(ledger, STALE_TEMPORARY_AGE_S);
 	}
 
+	handover_hold_lock(insert_fd);
 	r = unload_locked(&run, ledger);
+	handover_hold_lock(-1);
 	if (r < 0 && opts->stopping_container)
 		log_line(LOG_ERR, "container %s stopped: cannot read the ledger in %s: %s",
 			 opts->stopping_container, ledger_dir(ledger), strerror(-r));

@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+#include "handover.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "util.h"
+
+static char **command;
+static const char *input;
+static size_t input_len;
+static int held_lock_fd = -1;
+
+void handover_save_command(char **argv)
+{
+	command = argv;
+}
+
+void handover_save_input(const char *buf, size_t len)
+{
+	input = buf;
+	input_len = len;
+}
+
+void handover_hold_lock(int fd)
+{
+	held_lock_fd = fd;
+}
+
+/* The libkmod binary sits in the directory of the running executable. */
+static int binary_path(char *buf, size_t buflen)
+{
+	char self[PATH_MAX];
+	ssize_t n;
+	char *slash;
+
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n < 0)
+		return -errno;
+	self[n] = '\0';
+
+	slash = strrchr(self, '/');
+	if (!slash)
+		return -ENOENT;
+	*slash = '\0';
+	if ((size_t)snprintf(buf, buflen, "%s/%s", self, HANDOVER_BINARY) >= buflen)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+/* Put the saved OCI state on stdin again, in a memory file. */
+static int replay_input(void)
+{
+	_cleanup_close_ int fd = -1;
+	size_t done = 0;
+
+	fd = memfd_create("oci-state", MFD_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+
+	while (done < input_len) {
+		ssize_t n = write(fd, input + done, input_len - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		done += (size_t)n;
+	}
+
+	if (lseek(fd, 0, SEEK_SET) < 0 || dup2(fd, STDIN_FILENO) < 0)
+		return -errno;
+	return 0;
+}
+
+/* Keep the lock open across exec() and name its descriptor in the environment. */
+static int pass_lock(void)
+{
+	char value[16];
+
+	if (held_lock_fd < 0)
+		return unsetenv(HANDOVER_LOCK_ENV) < 0 ? -errno : 0;
+
+	if (fcntl(held_lock_fd, F_SETFD, 0) < 0)
+		return -errno;
+	snprintf(value, sizeof(value), "%d", held_lock_fd);
+	return setenv(HANDOVER_LOCK_ENV, value, 1) < 0 ? -errno : 0;
+}
+
+int handover_exec(char *reason, size_t reasonlen)
+{
+	char path[PATH_MAX];
+	int r;
+
+	r = binary_path(path, sizeof(path));
+	if (r < 0) {
+		snprintf(reason, reasonlen, "cannot find %s: %s", HANDOVER_BINARY, strerror(-r));
+		return r;
+	}
+
+	r = input ? replay_input() : 0;
+	if (r >= 0)
+		r = pass_lock();
+	if (r < 0) {
+		snprintf(reason, reasonlen, "cannot prepare to run %s: %s", path, strerror(-r));
+		return r;
+	}
+
+	fflush(NULL);
+	execv(path, command);
+	r = -errno;
+	snprintf(reason, reasonlen, "cannot run %s: %s", path, strerror(-r));
+	return r;
+}
+
+int handover_take_lock(void)
+{
+	const char *value = getenv(HANDOVER_LOCK_ENV);
+	char *end;
+	long fd;
+
+	if (!value)
+		return -1;
+
+	errno = 0;
+	fd = strtol(value, &end, 10);
+	if (errno || end == value || *end || fd < 0 || fd > INT_MAX)
+		fd = -1;
+	unsetenv(HANDOVER_LOCK_ENV);
+	return (int)fd;
+}

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <stddef.h>
+
+/*
+ * Handing a run over to the libkmod binary.
+ *
+ * oci-kmod-hook starts for every container, and most containers request no
+ * module or find their modules live. So it is linked statically and without
+ * libkmod (see "Two binaries" in the README): a static binary starts without
+ * the dynamic loader, in a quarter of the time of /bin/true under emulation.
+ * When a module must be looked up with libkmod, kmod_dl_open() in that binary
+ * calls handover_exec(), which replaces the process with oci-kmod-hook-kmod
+ * from the same directory, on the same command line. That binary runs the
+ * command again from the start, with the OCI state that this one read from
+ * stdin. Nothing is changed on the host before that point.
+ *
+ * The insert lock, when this process holds it, stays held across the exec(),
+ * so the hooks waiting for it do not all start the libkmod binary.
+ */
+
+/* Name of the libkmod binary, which lives next to oci-kmod-hook. */
+#define HANDOVER_BINARY "oci-kmod-hook-kmod"
+
+/* Environment variable through which the held insert lock is passed on. */
+#define HANDOVER_LOCK_ENV "OCI_KMOD_HOOK_INSERT_LOCK_FD"
+
+/* Remember the command line to run again. argv must stay valid. */
+void handover_save_command(char **argv);
+
+/* Remember the bytes read from stdin, to give them again. buf must stay valid. */
+void handover_save_input(const char *buf, size_t len);
+
+/* Note the file descriptor holding the insert lock, or -1 when none is held. */
+void handover_hold_lock(int fd);
+
+/*
+ * Replace this process with the libkmod binary. Returns only on failure,
+ * with a negative errno and a one-line reason.
+ */
+int handover_exec(char *reason, size_t reasonlen);
+
+/*
+ * In the libkmod binary: the file descriptor of the insert lock passed on by
+ * handover_exec(), or -1. Returns it once and removes it from the environment.
+ * The caller must check that it is the lock file before trusting it.
+ */
+int handover_take_lock(void);
