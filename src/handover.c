@@ -119,6 +119,11 @@ int handover_exec(char *reason, size_t reasonlen)
 	return r;
 }
 
+bool handover_has_lock(void)
+{
+	return getenv(HANDOVER_LOCK_ENV) != NULL;
+}
+
 int handover_take_lock(void)
 {
 	const char *value = getenv(HANDOVER_LOCK_ENV);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /*
@@ -40,6 +41,9 @@ void handover_hold_lock(int fd);
  * with a negative errno and a one-line reason.
  */
 int handover_exec(char *reason, size_t reasonlen);
+
+/* In the libkmod binary: whether an insert lock was handed over and not yet taken. */
+bool handover_has_lock(void);
 
 /*
  * In the libkmod binary: the file descriptor of the insert lock passed on by

@@ -8,7 +8,9 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/file.h>
+#include <sys/time.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -139,12 +141,58 @@ static int adopt_handed_over(const char *name, int fd)
 	return handed;
 }
 
+static void wake_waiter(int sig)
+{
+	(void)sig;
+}
+
+/* Arm a one-shot SIGALRM after ms milliseconds, or disarm it with 0. */
+static void arm_timer(long long ms)
+{
+	struct itimerval timer = {
+		.it_value = { .tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000 },
+	};
+
+	setitimer(ITIMER_REAL, &timer, NULL);
+}
+
+/*
+ * Wait inside flock(), so the waiter wakes as soon as the holder lets go,
+ * until the deadline. A SIGALRM handler installed without SA_RESTART makes
+ * flock() fail with EINTR when the timer fires.
+ */
+static int wait_for_lock(int fd, int operation, long long deadline)
+{
+	struct sigaction wake = { .sa_handler = wake_waiter }, saved_action;
+	sigset_t alarm_only, saved_mask;
+	int r = -ETIMEDOUT;
+
+	sigemptyset(&wake.sa_mask);
+	sigemptyset(&alarm_only);
+	sigaddset(&alarm_only, SIGALRM);
+	if (sigaction(SIGALRM, &wake, &saved_action) < 0)
+		return -errno;
+	sigprocmask(SIG_UNBLOCK, &alarm_only, &saved_mask);
+
+	for (long long left; (left = deadline - monotonic_ms()) > 0;) {
+		arm_timer(left);
+		r = flock(fd, operation) < 0 ? -errno : 0;
+		arm_timer(0);
+		if (r != -EINTR)
+			break;
+		r = -ETIMEDOUT;
+	}
+
+	sigprocmask(SIG_SETMASK, &saved_mask, NULL);
+	sigaction(SIGALRM, &saved_action, NULL);
+	return r;
+}
+
 int ledger_lock(struct ledger *ledger, const char *name, int operation, int timeout_ms)
 {
 	long long deadline = monotonic_ms() + timeout_ms;
-	long pause_us = 500;
 	_cleanup_close_ int fd = -1;
-	int handed;
+	int handed, r;
 
 	fd = openat(ledger->dir_fd, name, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY,
 		    0644);
@@ -157,20 +205,13 @@ int ledger_lock(struct ledger *ledger, const char *name, int operation, int time
 		fd = handed;
 	}
 
-	/* Poll, because flock() has no timeout. The pause doubles up to 20 ms. */
-	while (flock(fd, operation | LOCK_NB) < 0) {
-		struct timespec pause;
+	if (flock(fd, operation | LOCK_NB) == 0)
+		return TAKE_FD(fd);
+	if (errno != EWOULDBLOCK && errno != EINTR)
+		return -errno;
 
-		if (errno != EWOULDBLOCK && errno != EINTR)
-			return -errno;
-		if (monotonic_ms() >= deadline)
-			return -ETIMEDOUT;
-
-		pause = (struct timespec){ .tv_nsec = pause_us * 1000 };
-		nanosleep(&pause, NULL);
-		pause_us = pause_us * 2 > 20000 ? 20000 : pause_us * 2;
-	}
-	return TAKE_FD(fd);
+	r = wait_for_lock(fd, operation, deadline);
+	return r < 0 ? r : TAKE_FD(fd);
 }
 
 void ledger_stamp(char *buf, size_t buflen)

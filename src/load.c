@@ -193,11 +193,40 @@ int load_job_prepare(struct load_job *job, const char *container, const struct p
 	return r < 0 ? r : 0;
 }
 
+/* Whether another pending name of the job inserts the module of result i. */
+static bool inserted_by_another(const struct load_job *job, size_t i)
+{
+	for (size_t k = 0; k < job->n; k++)
+		if (k != i && job->results[k].outcome == LOAD_PENDING &&
+		    loader_plan_contains(&job->results[k], job->results[i].module))
+			return true;
+	return false;
+}
+
+/*
+ * Insert first the names that no other pending name pulls in. Their
+ * dependency walks insert the others, whose own walks are then skipped.
+ * Each walk tries again every softdep that is not live, such as
+ * crc32c_intel on a CPU without SSE4.2, and modprobe -a walks once per name.
+ */
 void load_job_insert(struct load_job *job)
 {
-	for (size_t i = 0; i < job->n; i++)
-		if (job->results[i].outcome == LOAD_PENDING)
-			loader_insert(job->loader, &job->results[i]);
+	bool *later = calloc(job->n, sizeof(*later));
+
+	for (size_t i = 0; i < job->n; i++) {
+		if (job->results[i].outcome != LOAD_PENDING)
+			continue;
+		loader_note_absent(&job->results[i]);
+		if (later)
+			later[i] = inserted_by_another(job, i);
+	}
+
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < job->n; i++)
+			if (job->results[i].outcome == LOAD_PENDING &&
+			    (later && later[i]) == (pass == 1))
+				loader_insert(job->loader, &job->results[i]);
+	free(later);
 }
 
 void load_job_free(struct load_job *job)
@@ -291,6 +320,42 @@ static int settle_shared(const struct load_context *ctx, const struct request *r
 	return pending;
 }
 
+/*
+ * Wait for the hook that is inserting, if any: the insert lock is held
+ * exclusively while modules go in. Returns 1 when this hook waited, 0 when
+ * nothing was inserting, or a negative errno with the names failed.
+ */
+static int wait_for_inserter(const struct load_context *ctx, struct load_job *job)
+{
+	_cleanup_close_ int lock_fd = -1;
+
+	if (!ctx->ledger)
+		return 0;
+	lock_fd = ledger_lock(ctx->ledger, LEDGER_INSERT_LOCK, LOCK_SH, 0);
+	if (lock_fd >= 0)
+		return 0;
+
+	lock_fd = lock_ledger(ctx, LEDGER_INSERT_LOCK, LOCK_SH);
+	if (lock_fd == -ETIMEDOUT)
+		fail_all_pending(job, -ETIMEDOUT, "timed out waiting for another hook");
+	return lock_fd < 0 ? lock_fd : 1;
+}
+
+/*
+ * Settle from sysfs, and again after waiting for a hook that is inserting.
+ * Hooks that wait for the same modules all find them live at once, rather
+ * than taking the insert lock one after another.
+ */
+static int settle_waiting(const struct load_context *ctx, const struct request *req,
+			  struct load_job *job, struct ledger_record *rec)
+{
+	int pending = settle_shared(ctx, req, job, rec);
+
+	if (pending > 0 && wait_for_inserter(ctx, job) > 0)
+		pending = settle_shared(ctx, req, job, rec);
+	return pending;
+}
+
 int load_request(const struct load_context *ctx, const struct policy *policy,
 		 const struct request *req, const struct load_options *opts)
 {
@@ -304,8 +369,9 @@ int load_request(const struct load_context *ctx, const struct policy *policy,
 	r = rec.id && (rec.bundle || !ctx->bundle) ?
 		    load_job_init(&job, ctx->container, policy, req, opts) :
 		    -ENOMEM;
+	/* Handed over with the insert lock held, this run goes on where the other stopped. */
 	if (r >= 0)
-		r = settle_shared(ctx, req, &job, &rec);
+		r = handover_has_lock() ? 1 : settle_waiting(ctx, req, &job, &rec);
 	if (r > 0)
 		r = insert_locked(ctx, req, &job, &rec);
 	if (r > 0)

@@ -352,7 +352,29 @@ void loader_insert(struct loader *loader, struct load_result *res)
 	if (all_builtin)
 		res->outcome = LOAD_BUILTIN;
 	else
-		res->outcome = inserted ? LOAD_LOADED : LOAD_ALREADY_LOADED;
+		res->outcome = inserted || res->absent ? LOAD_LOADED : LOAD_ALREADY_LOADED;
+}
+
+void loader_note_absent(struct load_result *res)
+{
+	struct kmod_list *l;
+
+	res->absent = false;
+	kmod_list_foreach(l, res->resolved) {
+		struct kmod_module *mod = kmod_module_get_module(l);
+
+		if (!state_is_present(kmod_module_get_initstate(mod)))
+			res->absent = true;
+		kmod_module_unref(mod);
+	}
+}
+
+bool loader_plan_contains(const struct load_result *res, const char *module)
+{
+	for (size_t i = 0; i < res->n_plan; i++)
+		if (strcmp(res->plan[i].module, module) == 0)
+			return true;
+	return false;
 }
 
 /* libkmod's print_action callback has no user data, so the plan is passed here. */

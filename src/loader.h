@@ -43,6 +43,7 @@ struct load_result {
 	struct kmod_list *resolved; /* owned by the loader until loader_release() */
 	struct plan_step *plan;     /* filled by loader_plan(), freed by loader_release() */
 	size_t n_plan;
+	bool absent; /* a module it resolved to was absent when inserting began */
 };
 
 const char *load_outcome_name(enum load_outcome outcome);
@@ -112,6 +113,12 @@ int loader_plan(struct loader *loader, struct load_result *res);
  * are live. The outcome goes to res.
  */
 void loader_insert(struct loader *loader, struct load_result *res);
+
+/* Note in res->absent whether a module the name resolved to is absent now. */
+void loader_note_absent(struct load_result *res);
+
+/* Whether inserting res inserts module, as a dependency or softdep. */
+bool loader_plan_contains(const struct load_result *res, const char *module);
 
 /*
  * Set the outcome to "already loaded" or "builtin" when every module res

@@ -9,11 +9,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
+#include "handover.h"
 #include "inventory.h"
 #include "kernel.h"
 #include "ledger.h"
@@ -232,6 +237,101 @@ static void test_lock_times_out_while_held(void **state)
 	close(again);
 }
 
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/* A waiter gets the lock when its holder lets go, long before the deadline. */
+static void test_lock_waiter_wakes_on_release(void **state)
+{
+	struct fixture *fx = *state;
+	int held = ledger_lock(fx->ledger, LEDGER_INSERT_LOCK, LOCK_EX, 100);
+	long long start;
+	pid_t child;
+	int fd, status;
+
+	assert_true(held >= 0);
+	child = fork();
+	assert_true(child >= 0);
+	if (child == 0) {
+		usleep(200 * 1000);
+		_exit(0); /* the lock goes with the last descriptor */
+	}
+	close(held);
+
+	start = now_ms();
+	fd = ledger_lock(fx->ledger, LEDGER_INSERT_LOCK, LOCK_EX, 20000);
+	assert_true(fd >= 0);
+	assert_true(now_ms() - start < 10000);
+	close(fd);
+	assert_int_equal(waitpid(child, &status, 0), child);
+}
+
+/* The timer of a timed-out wait leaves no SIGALRM handler or timer behind. */
+static void test_lock_timeout_restores_alarm(void **state)
+{
+	struct fixture *fx = *state;
+	int held = ledger_lock(fx->ledger, LEDGER_INSERT_LOCK, LOCK_EX, 100);
+	struct sigaction action;
+	struct itimerval timer;
+
+	assert_true(held >= 0);
+	assert_int_equal(ledger_lock(fx->ledger, LEDGER_INSERT_LOCK, LOCK_EX, 30), -ETIMEDOUT);
+	assert_int_equal(sigaction(SIGALRM, NULL, &action), 0);
+	assert_ptr_equal(action.sa_handler, SIG_DFL);
+	assert_int_equal(getitimer(ITIMER_REAL, &timer), 0);
+	assert_int_equal(timer.it_value.tv_sec + timer.it_value.tv_usec, 0);
+	close(held);
+}
+
+/* The insert lock handed over through the environment is used at once. */
+static void test_lock_adopts_handed_over_insert_lock(void **state)
+{
+	struct fixture *fx = *state;
+	int held = ledger_lock(fx->ledger, LEDGER_INSERT_LOCK, LOCK_EX, 100);
+	char value[16];
+	int fd;
+
+	assert_true(held >= 0);
+	snprintf(value, sizeof(value), "%d", held);
+	setenv(HANDOVER_LOCK_ENV, value, 1);
+
+	/* Another lock name leaves the handed-over descriptor for the insert lock. */
+	fd = ledger_lock(fx->ledger, LEDGER_RECORDS_LOCK, LOCK_EX, 50);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_non_null(getenv(HANDOVER_LOCK_ENV));
+
+	assert_int_equal(ledger_lock(fx->ledger, LEDGER_INSERT_LOCK, LOCK_EX, 50), held);
+	assert_null(getenv(HANDOVER_LOCK_ENV));
+	close(held);
+}
+
+/* A descriptor that is not the lock file is ignored, and the wait goes on as usual. */
+static void test_lock_ignores_foreign_descriptor(void **state)
+{
+	struct fixture *fx = *state;
+	int held = ledger_lock(fx->ledger, LEDGER_INSERT_LOCK, LOCK_EX, 100);
+	int other = open("/dev/null", O_RDONLY);
+	char value[16];
+
+	assert_true(held >= 0 && other >= 0);
+	snprintf(value, sizeof(value), "%d", other);
+	setenv(HANDOVER_LOCK_ENV, value, 1);
+	assert_int_equal(ledger_lock(fx->ledger, LEDGER_INSERT_LOCK, LOCK_EX, 50), -ETIMEDOUT);
+	assert_true(fcntl(other, F_GETFD) >= 0);
+
+	setenv(HANDOVER_LOCK_ENV, "5x", 1);
+	assert_int_equal(ledger_lock(fx->ledger, LEDGER_INSERT_LOCK, LOCK_EX, 50), -ETIMEDOUT);
+	assert_null(getenv(HANDOVER_LOCK_ENV));
+	close(other);
+	close(held);
+}
+
 static void test_shared_locks_coexist(void **state)
 {
 	struct fixture *fx = *state;
@@ -367,6 +467,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_write_replaces_same_id, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_read_all_skips_partial_files, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lock_times_out_while_held, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lock_waiter_wakes_on_release, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lock_timeout_restores_alarm, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lock_adopts_handed_over_insert_lock, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_lock_ignores_foreign_descriptor, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_shared_locks_coexist, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_inventory_checks_inode, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unload_removes_dependents_first, setup,
