@@ -5,8 +5,10 @@
  * libkmod, opened with dlopen() on first use. libkmod.so.2 pulls in
  * libcrypto, libzstd and liblzma, and mapping them tripled the time of a
  * hook run that loads nothing (1.8 ms against 0.6 ms, measured with
- * bench/spawnbench on a 2-core x86_64 machine). Most containers request no module, and most that do find
- * their modules already live, so only the hook runs that insert pay for it.
+ * bench/spawnbench on a 2-core x86_64 machine). Only the runs that insert
+ * pay for it. In oci-kmod-hook, which is linked statically and has no
+ * libkmod, kmod_dl_open() hands the run over to oci-kmod-hook-kmod instead
+ * (src/handover.h).
  *
  * Include this header instead of <libkmod.h>. Each libkmod function used in
  * the project is listed once below and its name is redirected to a pointer
@@ -60,7 +62,8 @@ KMOD_DL_FUNCTIONS(KMOD_DL_DECLARE)
 
 /*
  * Open libkmod.so.2 and resolve every function above. Cheap after the first
- * call. Returns 0, or -ELIBACC with the dlerror() text in reason.
+ * call. Returns 0, or -ELIBACC with the dlerror() text in reason. In
+ * oci-kmod-hook it does not return unless the handover failed.
  */
 int kmod_dl_open(char *reason, size_t reasonlen);
 
