@@ -9,8 +9,9 @@
  *
  * oci-kmod-hook starts for every container, and most containers request no
  * module or find their modules live. So it is linked statically and without
- * libkmod (see "Two binaries" in the README): a static binary starts without
- * the dynamic loader, in a quarter of the time of /bin/true under emulation.
+ * libkmod (see "Two binaries" in the README). Without the dynamic loader it
+ * starts in about a third of the time of /bin/true in the test VM
+ * (docs/benchmarks.md).
  * When a module must be looked up with libkmod, kmod_dl_open() in that binary
  * calls handover_exec(), which replaces the process with oci-kmod-hook-kmod
  * from the same directory, on the same command line. That binary runs the

@@ -206,8 +206,8 @@ static bool inserted_by_another(const struct load_job *job, size_t i)
 /*
  * Insert first the names that no other pending name pulls in. Their
  * dependency walks insert the others, whose own walks are then skipped.
- * Each walk tries again every softdep that is not live, such as
- * crc32c_intel on a CPU without SSE4.2, and modprobe -a walks once per name.
+ * That matters because each walk tries again every softdep that is not
+ * live, such as crc32c_intel on a CPU without SSE4.2.
  */
 void load_job_insert(struct load_job *job)
 {
@@ -369,7 +369,7 @@ int load_request(const struct load_context *ctx, const struct policy *policy,
 	r = rec.id && (rec.bundle || !ctx->bundle) ?
 		    load_job_init(&job, ctx->container, policy, req, opts) :
 		    -ENOMEM;
-	/* Handed over with the insert lock held, this run goes on where the other stopped. */
+	/* After a handover with the insert lock held, go on with inserting at once. */
 	if (r >= 0)
 		r = handover_has_lock() ? 1 : settle_waiting(ctx, req, &job, &rec);
 	if (r > 0)
