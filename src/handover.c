@@ -45,8 +45,9 @@ static int binary_path(char *buf, size_t buflen)
 		return -errno;
 	self[n] = '\0';
 
+	/* A program started from a memfd (fexecve) has no directory. */
 	slash = strrchr(self, '/');
-	if (!slash)
+	if (!slash || strncmp(self, "/memfd:", 7) == 0)
 		return -ENOENT;
 	*slash = '\0';
 	if ((size_t)snprintf(buf, buflen, "%s/%s", self, HANDOVER_BINARY) >= buflen)
@@ -98,15 +99,25 @@ int handover_exec(char *reason, size_t reasonlen)
 	char path[PATH_MAX];
 	int r;
 
+	/* The front end installed under the libkmod binary's name would loop. */
+	if (getenv(HANDOVER_DONE_ENV)) {
+		snprintf(reason, reasonlen, "%s handed the run over again, so it is not the "
+			 "libkmod binary; reinstall it", HANDOVER_BINARY);
+		return -ELOOP;
+	}
+
 	r = binary_path(path, sizeof(path));
 	if (r < 0) {
-		snprintf(reason, reasonlen, "cannot find %s: %s", HANDOVER_BINARY, strerror(-r));
+		snprintf(reason, reasonlen, "cannot find %s next to the running hook: %s",
+			 HANDOVER_BINARY, strerror(-r));
 		return r;
 	}
 
 	r = input ? replay_input() : 0;
 	if (r >= 0)
 		r = pass_lock();
+	if (r >= 0 && setenv(HANDOVER_DONE_ENV, "1", 1) < 0)
+		r = -errno;
 	if (r < 0) {
 		snprintf(reason, reasonlen, "cannot prepare to run %s: %s", path, strerror(-r));
 		return r;
@@ -135,7 +146,7 @@ int handover_take_lock(void)
 
 	errno = 0;
 	fd = strtol(value, &end, 10);
-	if (errno || end == value || *end || fd < 0 || fd > INT_MAX)
+	if (value[0] < '0' || value[0] > '9' || errno || *end || fd > INT_MAX)
 		fd = -1;
 	unsetenv(HANDOVER_LOCK_ENV);
 	return (int)fd;

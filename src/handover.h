@@ -28,6 +28,9 @@
 /* Environment variable through which the held insert lock is passed on. */
 #define HANDOVER_LOCK_ENV "OCI_KMOD_HOOK_INSERT_LOCK_FD"
 
+/* Environment variable set for the handed-over run, so it is never handed over again. */
+#define HANDOVER_DONE_ENV "OCI_KMOD_HOOK_HANDED_OVER"
+
 /* Remember the command line to run again. argv must stay valid. */
 void handover_save_command(char **argv);
 

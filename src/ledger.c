@@ -119,11 +119,12 @@ static long long monotonic_ms(void)
 }
 
 /*
- * The insert lock that oci-kmod-hook held when it handed the run over is
- * used when it is the same file as fd. Anything else named in the
- * environment is ignored.
+ * Return the insert lock that oci-kmod-hook held when it handed the run
+ * over, or -1. It is used only when it is another descriptor of the same
+ * file as fd and already holds the lock for operation. Anything else named
+ * in the environment is ignored and left open.
  */
-static int adopt_handed_over(const char *name, int fd)
+static int adopt_handed_over(const char *name, int fd, int operation)
 {
 	struct stat ours, theirs;
 	int handed;
@@ -131,12 +132,16 @@ static int adopt_handed_over(const char *name, int fd)
 	if (strcmp(name, LEDGER_INSERT_LOCK) != 0)
 		return -1;
 	handed = handover_take_lock();
-	if (handed < 0)
+	if (handed < 0 || handed == fd)
 		return -1;
+
 	if (fstat(fd, &ours) < 0 || fstat(handed, &theirs) < 0 ||
 	    ours.st_dev != theirs.st_dev || ours.st_ino != theirs.st_ino)
 		return -1;
-	if (fcntl(handed, F_SETFD, FD_CLOEXEC) < 0)
+
+	/* A descriptor of the file that does not hold the lock would wait or fail here. */
+	if (flock(handed, operation | LOCK_NB) < 0 ||
+	    fcntl(handed, F_SETFD, FD_CLOEXEC) < 0)
 		return -1;
 	return handed;
 }
@@ -146,11 +151,16 @@ static void wake_waiter(int sig)
 	(void)sig;
 }
 
-/* Arm a one-shot SIGALRM after ms milliseconds, or disarm it with 0. */
+/*
+ * Arm SIGALRM after ms milliseconds and every 50 ms after that, or disarm it
+ * with 0. The repeats end the wait even when the first signal arrives before
+ * flock() blocks.
+ */
 static void arm_timer(long long ms)
 {
 	struct itimerval timer = {
 		.it_value = { .tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000 },
+		.it_interval = { .tv_usec = ms ? 50 * 1000 : 0 },
 	};
 
 	setitimer(ITIMER_REAL, &timer, NULL);
@@ -199,10 +209,10 @@ int ledger_lock(struct ledger *ledger, const char *name, int operation, int time
 	if (fd < 0)
 		return -errno;
 
-	handed = adopt_handed_over(name, fd);
+	handed = adopt_handed_over(name, fd, operation);
 	if (handed >= 0) {
 		closep(&fd);
-		fd = handed;
+		return handed;
 	}
 
 	if (flock(fd, operation | LOCK_NB) == 0)

@@ -274,9 +274,14 @@ static int insert_locked(const struct load_context *ctx, const struct request *r
 	_cleanup_close_ int lock_fd = -1;
 	int r;
 
+	/* Without the lock, this hook's insertions could not be attributed to it. */
 	lock_fd = lock_ledger(ctx, LEDGER_INSERT_LOCK, LOCK_EX);
 	if (lock_fd == -ETIMEDOUT) {
 		fail_all_pending(job, -ETIMEDOUT, "timed out waiting for another hook");
+		return 0;
+	}
+	if (lock_fd < 0 && lock_fd != -ENOENT) {
+		fail_all_pending(job, lock_fd, "cannot lock the ledger");
 		return 0;
 	}
 
@@ -338,6 +343,8 @@ static int wait_for_inserter(const struct load_context *ctx, struct load_job *jo
 	lock_fd = lock_ledger(ctx, LEDGER_INSERT_LOCK, LOCK_SH);
 	if (lock_fd == -ETIMEDOUT)
 		fail_all_pending(job, -ETIMEDOUT, "timed out waiting for another hook");
+	else if (lock_fd < 0)
+		fail_all_pending(job, lock_fd, "cannot lock the ledger");
 	return lock_fd < 0 ? lock_fd : 1;
 }
 
@@ -350,10 +357,16 @@ static int settle_waiting(const struct load_context *ctx, const struct request *
 			  struct load_job *job, struct ledger_record *rec)
 {
 	int pending = settle_shared(ctx, req, job, rec);
+	int waited;
 
-	if (pending > 0 && wait_for_inserter(ctx, job) > 0)
-		pending = settle_shared(ctx, req, job, rec);
-	return pending;
+	if (pending == 0)
+		return 0;
+
+	/* A failed wait has failed every pending name. */
+	waited = wait_for_inserter(ctx, job);
+	if (waited < 0)
+		return 0;
+	return waited > 0 ? settle_shared(ctx, req, job, rec) : pending;
 }
 
 int load_request(const struct load_context *ctx, const struct policy *policy,

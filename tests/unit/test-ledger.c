@@ -325,10 +325,53 @@ static void test_lock_ignores_foreign_descriptor(void **state)
 	assert_int_equal(ledger_lock(fx->ledger, LEDGER_INSERT_LOCK, LOCK_EX, 50), -ETIMEDOUT);
 	assert_true(fcntl(other, F_GETFD) >= 0);
 
+	setenv(HANDOVER_LOCK_ENV, " 5", 1);
+	assert_int_equal(ledger_lock(fx->ledger, LEDGER_INSERT_LOCK, LOCK_EX, 50), -ETIMEDOUT);
+	assert_null(getenv(HANDOVER_LOCK_ENV));
+
 	setenv(HANDOVER_LOCK_ENV, "5x", 1);
 	assert_int_equal(ledger_lock(fx->ledger, LEDGER_INSERT_LOCK, LOCK_EX, 50), -ETIMEDOUT);
 	assert_null(getenv(HANDOVER_LOCK_ENV));
 	close(other);
+	close(held);
+}
+
+/* The descriptor that ledger_lock opens itself is never taken for a handed-over one. */
+static void test_lock_ignores_its_own_descriptor(void **state)
+{
+	struct fixture *fx = *state;
+	int held = ledger_lock(fx->ledger, LEDGER_INSERT_LOCK, LOCK_EX, 100);
+	int next = dup(0);
+	char value[16];
+
+	assert_true(held >= 0);
+	assert_true(next >= 0);
+	close(next);
+	snprintf(value, sizeof(value), "%d", next);
+	setenv(HANDOVER_LOCK_ENV, value, 1);
+
+	assert_int_equal(ledger_lock(fx->ledger, LEDGER_INSERT_LOCK, LOCK_EX, 50), -ETIMEDOUT);
+	close(held);
+}
+
+/* A descriptor of the lock file that does not hold the lock is not adopted. */
+static void test_lock_ignores_unlocked_descriptor(void **state)
+{
+	struct fixture *fx = *state;
+	int held = ledger_lock(fx->ledger, LEDGER_INSERT_LOCK, LOCK_EX, 100);
+	char path[PATH_MAX], value[16];
+	int unlocked;
+
+	assert_true(held >= 0);
+	snprintf(path, sizeof(path), "%s/%s", fx->state, LEDGER_INSERT_LOCK);
+	unlocked = open(path, O_RDONLY);
+	assert_true(unlocked >= 0);
+	snprintf(value, sizeof(value), "%d", unlocked);
+	setenv(HANDOVER_LOCK_ENV, value, 1);
+
+	assert_int_equal(ledger_lock(fx->ledger, LEDGER_INSERT_LOCK, LOCK_EX, 50), -ETIMEDOUT);
+	assert_true(fcntl(unlocked, F_GETFD) >= 0);
+	close(unlocked);
 	close(held);
 }
 
@@ -472,6 +515,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_lock_adopts_handed_over_insert_lock, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_lock_ignores_foreign_descriptor, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_lock_ignores_its_own_descriptor, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_lock_ignores_unlocked_descriptor, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_shared_locks_coexist, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_inventory_checks_inode, setup, teardown),
