@@ -52,6 +52,6 @@ bool handover_has_lock(void);
 /*
  * In the libkmod binary: the file descriptor of the insert lock passed on by
  * handover_exec(), or -1. Returns it once and removes it from the environment.
- * The caller must check that it is the lock file before trusting it.
+ * The caller must check that it is the lock file and holds the lock.
  */
 int handover_take_lock(void);
