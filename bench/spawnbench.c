@@ -9,9 +9,9 @@
  * "NAME|JOBS|STDIN|PREPARE|COMMAND ARGS...". STDIN is a file or empty,
  * PREPARE a shell command run untimed before each run, or empty. COMMAND
  * and ARGS are split at spaces. JOBS is N to start N copies at once, or
- * in-turn:N to run N copies one after another; a run then lasts from the
- * first fork to the last exit, and "%d" in STDIN stands for the copy's
- * number, from 0. Prints one line per candidate:
+ * in-turn:N to run N copies one after another. A run then lasts from the
+ * first fork to the last exit, and "%d" in STDIN is the copy's number,
+ * from 0. Prints one line per candidate:
  * NAME min median max (microseconds) maxrss (KiB) failures.
  */
 #include <errno.h>

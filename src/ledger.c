@@ -177,6 +177,10 @@ static int wait_for_lock(int fd, int operation, long long deadline)
 	sigset_t alarm_only, saved_mask;
 	int r = -ETIMEDOUT;
 
+	/* A try without a timeout needs no timer. */
+	if (deadline <= monotonic_ms())
+		return r;
+
 	sigemptyset(&wake.sa_mask);
 	sigemptyset(&alarm_only);
 	sigaddset(&alarm_only, SIGALRM);

@@ -211,22 +211,17 @@ static bool inserted_by_another(const struct load_job *job, size_t i)
  */
 void load_job_insert(struct load_job *job)
 {
-	bool *later = calloc(job->n, sizeof(*later));
+	for (size_t i = 0; i < job->n; i++)
+		if (job->results[i].outcome == LOAD_PENDING)
+			loader_note_absent(&job->results[i]);
 
-	for (size_t i = 0; i < job->n; i++) {
-		if (job->results[i].outcome != LOAD_PENDING)
-			continue;
-		loader_note_absent(&job->results[i]);
-		if (later)
-			later[i] = inserted_by_another(job, i);
-	}
+	for (size_t i = 0; i < job->n; i++)
+		if (job->results[i].outcome == LOAD_PENDING && !inserted_by_another(job, i))
+			loader_insert(job->loader, &job->results[i]);
 
-	for (int pass = 0; pass < 2; pass++)
-		for (size_t i = 0; i < job->n; i++)
-			if (job->results[i].outcome == LOAD_PENDING &&
-			    (later && later[i]) == (pass == 1))
-				loader_insert(job->loader, &job->results[i]);
-	free(later);
+	for (size_t i = 0; i < job->n; i++)
+		if (job->results[i].outcome == LOAD_PENDING)
+			loader_insert(job->loader, &job->results[i]);
 }
 
 void load_job_free(struct load_job *job)
