@@ -54,6 +54,7 @@
 	X(kmod_module_info_free_list)                                             \
 	X(kmod_module_apply_filter)                                               \
 	X(kmod_module_probe_insert_module)                                        \
+	X(kmod_module_insert_module)                                              \
 	X(kmod_module_remove_module)
 
 #define KMOD_DL_DECLARE(fn) extern __typeof__(fn) *dl_##fn;
@@ -105,5 +106,6 @@ int kmod_dl_open(char *reason, size_t reasonlen);
 #define kmod_module_info_free_list dl_kmod_module_info_free_list
 #define kmod_module_apply_filter dl_kmod_module_apply_filter
 #define kmod_module_probe_insert_module dl_kmod_module_probe_insert_module
+#define kmod_module_insert_module dl_kmod_module_insert_module
 #define kmod_module_remove_module dl_kmod_module_remove_module
 #endif

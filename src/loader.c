@@ -239,16 +239,9 @@ static int wait_until_live(struct kmod_module *mod)
 	return state_is_present(state) ? 0 : -ENOENT;
 }
 
-static void describe_probe_error(struct load_result *res, struct kmod_module *mod, int err,
-				 const struct install_status *install)
+static void describe_step_error(struct load_result *res, const char *name, int err,
+			       const struct install_status *install)
 {
-	const char *name = kmod_module_get_name(mod);
-
-	if (err > 0) {
-		fail(res, -EPERM, "'%s' is blacklisted in modprobe.d", name);
-		return;
-	}
-
 	if (install->exit_status != -1 || install->signal || install->timed_out) {
 		if (install->timed_out)
 			fail(res, err, "install command for '%s' in modprobe.d timed out", name);
@@ -261,48 +254,75 @@ static void describe_probe_error(struct load_result *res, struct kmod_module *mo
 		return;
 	}
 
-	fail(res, err, "%s", cause_for_errno(err));
+	if (err == -ETIMEDOUT)
+		fail(res, err, "'%s' still initializing after %d s", name,
+		     LOAD_COMING_TIMEOUT_MS / 1000);
+	else
+		fail(res, err, "%s", cause_for_errno(err));
 }
 
-/* Insert one resolved module and its dependencies. Returns true if it was absent. */
-static bool load_module(struct loader *loader, struct kmod_module *mod, struct load_result *res)
+/*
+ * Insert one module of the plan. A module in the "coming" state is waited
+ * for with a deadline: init_module() for it would block in the kernel until
+ * the other process's init returns. Returns 0 or a negative errno.
+ */
+static int insert_step(struct loader *loader, struct kmod_module *mod,
+		       const struct plan_step *step, struct install_status *install)
 {
-	struct install_status install = { .container = loader->container, .exit_status = -1 };
-	const char *name = kmod_module_get_name(mod);
-	int before = kmod_module_get_initstate(mod);
+	int state = kmod_module_get_initstate(mod);
 	int r;
 
-	if (state_is_present(before))
-		return false;
+	if (state_is_present(state))
+		return 0;
 
-	/*
-	 * init_module() for a module that another process is loading blocks in
-	 * the kernel until that init returns, past any deadline, so poll instead.
-	 * NOTE: a dependency that another process is loading still blocks there.
-	 */
-	if (before == KMOD_MODULE_COMING) {
+	if (state == KMOD_MODULE_COMING) {
 		log_line(LOG_INFO, "waiting for module '%s', which another process is loading, "
-			 "for container %s", name, loader->container);
-	} else {
-		log_line(LOG_DEBUG, "loading module '%s' for container %s", name,
-			 loader->container);
-		r = kmod_module_probe_insert_module(mod, KMOD_PROBE_APPLY_BLACKLIST_ALIAS_ONLY,
-						    NULL, install_command_run, &install, NULL);
-		if (r != 0) {
-			describe_probe_error(res, mod, r, &install);
-			return true;
-		}
+			 "for container %s", step->module, loader->container);
+		return wait_until_live(mod);
 	}
 
-	r = wait_until_live(mod);
-	if (r == -ETIMEDOUT)
-		fail(res, r, "'%s' still initializing after %d s", name,
-		     LOAD_COMING_TIMEOUT_MS / 1000);
-	else if (r < 0 && kmod_module_get_install_commands(mod))
-		fail(res, r, "install command for '%s' in modprobe.d succeeded but did not load it",
-		     name);
-	else if (r < 0)
-		fail(res, r, "'%s' is not live after loading", name);
+	log_line(LOG_DEBUG, "loading module '%s' for container %s", step->module,
+		 loader->container);
+	if (step->install_command)
+		r = kmod_module_probe_insert_module(mod, 0, NULL, install_command_run, install,
+						    NULL);
+	else
+		r = kmod_module_insert_module(mod, 0, kmod_module_get_options(mod));
+
+	/* Another process, outside the hooks' lock, may have inserted it meanwhile. */
+	if (r == -EEXIST)
+		r = wait_until_live(mod);
+	return r;
+}
+
+/*
+ * Insert the plan in order. Returns false with res failed when a required
+ * module fails.
+ * NOTE: the plan leaves out what was live when it was made, under the insert
+ * lock. A module removed since, outside the hooks, is not inserted again.
+ */
+static bool insert_plan(struct loader *loader, struct load_result *res)
+{
+	for (size_t i = 0; i < res->n_plan; i++) {
+		const struct plan_step *step = &res->plan[i];
+		struct install_status install = { .container = loader->container,
+						  .exit_status = -1 };
+		struct kmod_module *mod = NULL;
+		int r;
+
+		r = kmod_module_new_from_name(loader->ctx, step->module, &mod);
+		if (r >= 0)
+			r = insert_step(loader, mod, step, &install);
+
+		if (r < 0 && step->required)
+			describe_step_error(res, step->module, r, &install);
+		else if (r < 0)
+			log_line(LOG_DEBUG, "softdep '%s' of '%s' not loaded for container %s: %s",
+				 step->module, res->name, loader->container, strerror(-r));
+		kmod_module_unref(mod);
+		if (res->outcome == LOAD_FAILED)
+			return false;
+	}
 	return true;
 }
 
@@ -332,17 +352,49 @@ int loader_resolve(struct loader *loader, struct load_result *res)
 	return 0;
 }
 
+/*
+ * Check that a resolved module is live after the plan ran. The plan holds
+ * the resolved modules that were absent. Returns true if it was absent.
+ */
+static bool check_resolved(struct kmod_module *mod, struct load_result *res)
+{
+	const char *name = kmod_module_get_name(mod);
+	int r;
+
+	if (!loader_plan_contains(res, name) &&
+	    state_is_present(kmod_module_get_initstate(mod)))
+		return false;
+
+	r = wait_until_live(mod);
+	if (r == -ETIMEDOUT)
+		fail(res, r, "'%s' still initializing after %d s", name,
+		     LOAD_COMING_TIMEOUT_MS / 1000);
+	else if (r < 0 && kmod_module_get_install_commands(mod))
+		fail(res, r, "install command for '%s' in modprobe.d succeeded but did not load it",
+		     name);
+	else if (r < 0)
+		fail(res, r, "'%s' is not live after loading", name);
+	return true;
+}
+
 void loader_insert(struct loader *loader, struct load_result *res)
 {
 	bool inserted = false, all_builtin = true;
 	struct kmod_list *l;
+
+	if (res->blacklisted[0]) {
+		fail(res, -EPERM, "'%s' is blacklisted in modprobe.d", res->blacklisted);
+		return;
+	}
+	if (!insert_plan(loader, res))
+		return;
 
 	kmod_list_foreach(l, res->resolved) {
 		struct kmod_module *mod = kmod_module_get_module(l);
 
 		if (kmod_module_get_initstate(mod) != KMOD_MODULE_BUILTIN)
 			all_builtin = false;
-		if (load_module(loader, mod, res))
+		if (check_resolved(mod, res))
 			inserted = true;
 		kmod_module_unref(mod);
 		if (res->outcome == LOAD_FAILED)
@@ -367,75 +419,6 @@ void loader_note_absent(struct load_result *res)
 			res->absent = true;
 		kmod_module_unref(mod);
 	}
-}
-
-bool loader_plan_contains(const struct load_result *res, const char *module)
-{
-	for (size_t i = 0; i < res->n_plan; i++)
-		if (strcmp(res->plan[i].module, module) == 0)
-			return true;
-	return false;
-}
-
-/* libkmod's print_action callback has no user data, so the plan is passed here. */
-static struct load_result *plan_target;
-static int plan_error;
-
-static void plan_add_step(struct kmod_module *mod, bool install, const char *options)
-{
-	struct load_result *res = plan_target;
-	const char *name = kmod_module_get_name(mod);
-	struct plan_step *steps;
-
-	(void)options;
-	for (size_t i = 0; i < res->n_plan; i++)
-		if (strcmp(res->plan[i].module, name) == 0)
-			return;
-
-	steps = realloc(res->plan, (res->n_plan + 1) * sizeof(*steps));
-	if (!steps) {
-		plan_error = -ENOMEM;
-		return;
-	}
-	res->plan = steps;
-	steps[res->n_plan] = (struct plan_step){ .install_command = install };
-	snprintf(steps[res->n_plan].module, sizeof(steps->module), "%s", name);
-	res->n_plan++;
-}
-
-static void plan_mark_requested(struct load_result *res, const char *name)
-{
-	for (size_t i = 0; i < res->n_plan; i++)
-		if (strcmp(res->plan[i].module, name) == 0)
-			res->plan[i].requested = true;
-}
-
-int loader_plan(struct loader *loader, struct load_result *res)
-{
-	struct kmod_list *l;
-	int r = 0;
-
-	(void)loader;
-	plan_target = res;
-	plan_error = 0;
-
-	kmod_list_foreach(l, res->resolved) {
-		struct kmod_module *mod = kmod_module_get_module(l);
-
-		r = kmod_module_probe_insert_module(mod,
-						    KMOD_PROBE_DRY_RUN |
-							    KMOD_PROBE_APPLY_BLACKLIST_ALIAS_ONLY,
-						    NULL, NULL, NULL, plan_add_step);
-		plan_mark_requested(res, kmod_module_get_name(mod));
-		kmod_module_unref(mod);
-		if (r < 0 || plan_error < 0)
-			break;
-	}
-
-	plan_target = NULL;
-	if (plan_error < 0)
-		return plan_error;
-	return r < 0 ? r : 0;
 }
 
 bool loader_settle_present(struct load_result *res)

@@ -30,6 +30,7 @@ struct plan_step {
 	char module[MODULE_NAME_MAX + 1];
 	bool install_command; /* modprobe.d runs a command instead of inserting the file */
 	bool requested;       /* a module the name resolved to, not a dependency */
+	bool required;        /* requested or a dependency: not a softdep, so failing fails */
 };
 
 /* Outcome of one requested name. */
@@ -44,6 +45,7 @@ struct load_result {
 	struct plan_step *plan;     /* filled by loader_plan(), freed by loader_release() */
 	size_t n_plan;
 	bool absent; /* a module it resolved to was absent when inserting began */
+	char blacklisted[MODULE_NAME_MAX + 1]; /* a resolved module that modprobe.d blacklists */
 };
 
 const char *load_outcome_name(enum load_outcome outcome);
@@ -102,15 +104,18 @@ int loader_resolve(struct loader *loader, struct load_result *res);
 
 /*
  * List the modules that loader_insert() would insert for res, dependencies
- * and softdeps included, without inserting anything. Modules that are live
- * or builtin are left out. Returns 0 or a negative errno.
+ * and softdeps included, in the order modprobe inserts them, without
+ * inserting anything (src/plan.c). Modules that are live or builtin are left
+ * out, and so are softdeps that only live modules ask for. Returns 0 or a
+ * negative errno.
  */
 int loader_plan(struct loader *loader, struct load_result *res);
 
 /*
- * Insert the resolved modules with their dependencies, softdeps, options and
- * install commands from modprobe.d, as modprobe does, and wait until they
- * are live. The outcome goes to res.
+ * Insert the modules of the plan with their options and install commands
+ * from modprobe.d, as modprobe does, and wait until the resolved modules are
+ * live. A softdep that fails is skipped, as modprobe skips it. The outcome
+ * goes to res.
  */
 void loader_insert(struct loader *loader, struct load_result *res);
 
