@@ -14,6 +14,7 @@
 #include "cause.h"
 #include "install.h"
 #include "log.h"
+#include "names.h"
 #include "util.h"
 
 #define MODULES_ROOT "/lib/modules"
@@ -23,6 +24,7 @@ struct loader {
 	const struct kernel_paths *paths;
 	const char *container;
 	char release[128];
+	struct name_list failed_softdeps; /* tried once by this run, so not tried again */
 };
 
 const char *load_outcome_name(enum load_outcome outcome)
@@ -193,6 +195,7 @@ void loader_free(struct loader *loader)
 	if (!loader)
 		return;
 	kmod_unref(loader->ctx);
+	name_list_free(&loader->failed_softdeps);
 	free(loader);
 }
 
@@ -295,6 +298,16 @@ static int insert_step(struct loader *loader, struct kmod_module *mod,
 	return r;
 }
 
+static void note_failed_softdep(struct loader *loader, const struct load_result *res,
+				const char *module, int err)
+{
+	log_line(LOG_DEBUG, "softdep '%s' of '%s' not loaded for container %s: %s", module,
+		 res->name, loader->container, strerror(-err));
+	if (name_list_add(&loader->failed_softdeps, module) < 0)
+		log_line(LOG_DEBUG, "container %s: out of memory noting failed softdep '%s'",
+			 loader->container, module);
+}
+
 /*
  * Insert the plan in order. Returns false with res failed when a required
  * module fails.
@@ -310,18 +323,20 @@ static bool insert_plan(struct loader *loader, struct load_result *res)
 		struct kmod_module *mod = NULL;
 		int r;
 
+		if (name_list_contains(&loader->failed_softdeps, step->module))
+			continue;
+
 		r = kmod_module_new_from_name(loader->ctx, step->module, &mod);
 		if (r >= 0)
 			r = insert_step(loader, mod, step, &install);
-
-		if (r < 0 && step->required)
-			describe_step_error(res, step->module, r, &install);
-		else if (r < 0)
-			log_line(LOG_DEBUG, "softdep '%s' of '%s' not loaded for container %s: %s",
-				 step->module, res->name, loader->container, strerror(-r));
 		kmod_module_unref(mod);
-		if (res->outcome == LOAD_FAILED)
+
+		if (r < 0 && step->required) {
+			describe_step_error(res, step->module, r, &install);
 			return false;
+		}
+		if (r < 0)
+			note_failed_softdep(loader, res, step->module, r);
 	}
 	return true;
 }
@@ -352,6 +367,28 @@ int loader_resolve(struct loader *loader, struct load_result *res)
 	return 0;
 }
 
+/* Whether every module res resolved to is present, and whether all are builtin. */
+static bool resolved_present(const struct load_result *res, bool *all_builtin)
+{
+	struct kmod_list *l;
+
+	*all_builtin = true;
+	if (!res->resolved)
+		return false;
+
+	kmod_list_foreach(l, res->resolved) {
+		struct kmod_module *mod = kmod_module_get_module(l);
+		int state = kmod_module_get_initstate(mod);
+
+		kmod_module_unref(mod);
+		if (!state_is_present(state))
+			return false;
+		if (state != KMOD_MODULE_BUILTIN)
+			*all_builtin = false;
+	}
+	return true;
+}
+
 /*
  * Check that a resolved module is live after the plan ran. The plan holds
  * the resolved modules that were absent. Returns true if it was absent.
@@ -379,14 +416,16 @@ static bool check_resolved(struct kmod_module *mod, struct load_result *res)
 
 void loader_insert(struct loader *loader, struct load_result *res)
 {
-	bool inserted = false, all_builtin = true;
+	bool inserted = false, all_builtin = true, present_builtin;
 	struct kmod_list *l;
 
 	if (res->blacklisted[0]) {
 		fail(res, -EPERM, "'%s' is blacklisted in modprobe.d", res->blacklisted);
 		return;
 	}
-	if (!insert_plan(loader, res))
+
+	/* Once its modules are present, another name's plan covered this one. */
+	if (!resolved_present(res, &present_builtin) && !insert_plan(loader, res))
 		return;
 
 	kmod_list_foreach(l, res->resolved) {
@@ -423,22 +462,10 @@ void loader_note_absent(struct load_result *res)
 
 bool loader_settle_present(struct load_result *res)
 {
-	bool all_builtin = true;
-	struct kmod_list *l;
+	bool all_builtin;
 
-	if (!res->resolved)
+	if (!resolved_present(res, &all_builtin))
 		return false;
-
-	kmod_list_foreach(l, res->resolved) {
-		struct kmod_module *mod = kmod_module_get_module(l);
-		int state = kmod_module_get_initstate(mod);
-
-		kmod_module_unref(mod);
-		if (!state_is_present(state))
-			return false;
-		if (state != KMOD_MODULE_BUILTIN)
-			all_builtin = false;
-	}
 
 	res->outcome = all_builtin ? LOAD_BUILTIN : LOAD_ALREADY_LOADED;
 	return true;
