@@ -24,7 +24,7 @@ struct loader {
 	const struct kernel_paths *paths;
 	const char *container;
 	char release[128];
-	struct name_list failed_softdeps; /* tried once by this run, so not tried again */
+	struct name_list failed_softdeps; /* softdeps that failed in this run, not tried again */
 };
 
 const char *load_outcome_name(enum load_outcome outcome)
@@ -390,7 +390,7 @@ static bool resolved_present(const struct load_result *res, bool *all_builtin)
 }
 
 /*
- * Check that a resolved module is live after the plan ran. The plan holds
+ * Check that a resolved module is live after the plan ran. The plan contains
  * the resolved modules that were absent. Returns true if it was absent.
  */
 static bool check_resolved(struct kmod_module *mod, struct load_result *res)
