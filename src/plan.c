@@ -100,37 +100,45 @@ static int add_softdeps(struct name_list *keep, struct kmod_module *mod)
 }
 
 /*
- * Add mod and its dependencies, and the softdeps of each that is absent.
- * modules.dep lists every dependency, not only the direct ones.
+ * Add the dependencies of mod, and with softdeps, the softdeps of each that
+ * is absent. modules.dep lists every dependency, not only the direct ones.
  */
-static int add_tree(struct name_list *keep, struct kmod_module *mod)
+static int add_dependencies(struct name_list *list, struct kmod_module *mod, bool softdeps)
 {
-	struct kmod_list *deps, *l;
-	int r;
+	struct kmod_list *deps = kmod_module_get_dependencies(mod), *l;
+	int r = 0;
 
-	if (name_list_contains(keep, kmod_module_get_name(mod)))
-		return 0;
-	r = name_list_add(keep, kmod_module_get_name(mod));
-
-	deps = kmod_module_get_dependencies(mod);
 	kmod_list_foreach(l, deps) {
 		struct kmod_module *dep = kmod_module_get_module(l);
 
 		if (r >= 0)
-			r = name_list_add(keep, kmod_module_get_name(dep));
-		if (r >= 0)
-			r = add_softdeps(keep, dep);
+			r = name_list_add(list, kmod_module_get_name(dep));
+		if (r >= 0 && softdeps)
+			r = add_softdeps(list, dep);
 		kmod_module_unref(dep);
 	}
 	kmod_module_unref_list(deps);
+	return r;
+}
 
+/* Add mod and its dependencies, and the softdeps of each that is absent. */
+static int add_tree(struct name_list *keep, struct kmod_module *mod)
+{
+	int r;
+
+	if (name_list_contains(keep, kmod_module_get_name(mod)))
+		return 0;
+
+	r = name_list_add(keep, kmod_module_get_name(mod));
+	if (r >= 0)
+		r = add_dependencies(keep, mod, true);
 	return r < 0 ? r : add_softdeps(keep, mod);
 }
 
 /* Add the modules res resolved to and their dependencies. */
 static int add_required(struct name_list *required, const struct load_result *res)
 {
-	struct kmod_list *l, *deps, *d;
+	struct kmod_list *l;
 	int r = 0;
 
 	kmod_list_foreach(l, res->resolved) {
@@ -138,15 +146,8 @@ static int add_required(struct name_list *required, const struct load_result *re
 
 		if (r >= 0)
 			r = name_list_add(required, kmod_module_get_name(mod));
-		deps = kmod_module_get_dependencies(mod);
-		kmod_list_foreach(d, deps) {
-			struct kmod_module *dep = kmod_module_get_module(d);
-
-			if (r >= 0)
-				r = name_list_add(required, kmod_module_get_name(dep));
-			kmod_module_unref(dep);
-		}
-		kmod_module_unref_list(deps);
+		if (r >= 0)
+			r = add_dependencies(required, mod, false);
 		kmod_module_unref(mod);
 	}
 	return r;
