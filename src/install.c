@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -13,6 +14,7 @@
 #include "kmod-dl.h"
 
 #include "log.h"
+#include "util.h"
 
 #define INSTALL_PATH "PATH=/usr/sbin:/usr/bin:/sbin:/bin"
 
@@ -93,4 +95,45 @@ int install_command_run(struct kmod_module *mod, const char *cmd, void *data)
 	if (r < 0)
 		return r;
 	return status->exit_status == 0 ? 0 : -EINVAL;
+}
+
+#define CMDLINE_OPTS "$CMDLINE_OPTS"
+
+/* Return a copy of command with every $CMDLINE_OPTS replaced by options, or NULL. */
+static char *expand_options(const char *command, const char *options)
+{
+	size_t mark = strlen(CMDLINE_OPTS), count = 0, len;
+	const char *p;
+	char *out, *o;
+
+	for (p = strstr(command, CMDLINE_OPTS); p; p = strstr(p + mark, CMDLINE_OPTS))
+		count++;
+
+	len = strlen(command) - count * mark + count * strlen(options);
+	out = malloc(len + 1);
+	if (!out)
+		return NULL;
+
+	o = out;
+	for (p = command; *p;) {
+		if (strncmp(p, CMDLINE_OPTS, mark) == 0) {
+			o = stpcpy(o, options);
+			p += mark;
+		} else {
+			*o++ = *p++;
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+int install_command_run_for(struct kmod_module *mod, struct install_status *status)
+{
+	const char *options = kmod_module_get_options(mod);
+	_cleanup_free_ char *cmd = NULL;
+
+	cmd = expand_options(kmod_module_get_install_commands(mod), options ? options : "");
+	if (!cmd)
+		return -ENOMEM;
+	return install_command_run(mod, cmd, status);
 }

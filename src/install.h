@@ -24,3 +24,11 @@ struct install_status {
  * data points to a struct install_status. Returns 0 when it exits with 0.
  */
 int install_command_run(struct kmod_module *mod, const char *cmd, void *data);
+
+/*
+ * Run the install command of mod from modprobe.d, with $CMDLINE_OPTS
+ * replaced by its options, as modprobe does, but without libkmod's walk of
+ * its dependencies and softdeps, which the plan already inserted. status
+ * gets the result. Returns 0 when the command exits with 0.
+ */
+int install_command_run_for(struct kmod_module *mod, struct install_status *status);

@@ -89,6 +89,15 @@ static int plan_and_admit(struct load_job *job, struct load_result *res,
 			 strerror(-r));
 		return 0;
 	}
+
+	/* modprobe loads nothing for an alias whose module modprobe.d blacklists. */
+	if (res->blacklisted[0]) {
+		res->outcome = LOAD_FAILED;
+		res->err = -EPERM;
+		snprintf(res->cause, sizeof(res->cause), "'%s' is blacklisted in modprobe.d",
+			 res->blacklisted);
+		return 0;
+	}
 	return admit_planned(job->loader, job->policy, res, job->options.dry_run, adm);
 }
 

@@ -25,6 +25,7 @@ struct loader {
 	const char *container;
 	char release[128];
 	struct name_list failed_softdeps; /* softdeps that failed in this run, not tried again */
+	long long coming_deadline_ms; /* end of the waits for modules in the "coming" state, or 0 */
 };
 
 const char *load_outcome_name(enum load_outcome outcome)
@@ -226,15 +227,20 @@ static long long monotonic_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Wait while another process runs the module's init function. */
-static int wait_until_live(struct kmod_module *mod)
+/*
+ * Wait while another process runs the module's init function. The deadline
+ * starts at the first wait of the run, so the waits of a request add up to
+ * at most LOAD_COMING_TIMEOUT_MS.
+ */
+static int wait_until_live(struct loader *loader, struct kmod_module *mod)
 {
 	struct timespec tick = { .tv_nsec = 10 * 1000 * 1000 };
-	long long deadline = monotonic_ms() + LOAD_COMING_TIMEOUT_MS;
 	int state = kmod_module_get_initstate(mod);
 
 	while (state == KMOD_MODULE_COMING) {
-		if (monotonic_ms() >= deadline)
+		if (loader->coming_deadline_ms == 0)
+			loader->coming_deadline_ms = monotonic_ms() + LOAD_COMING_TIMEOUT_MS;
+		if (monotonic_ms() >= loader->coming_deadline_ms)
 			return -ETIMEDOUT;
 		nanosleep(&tick, NULL);
 		state = kmod_module_get_initstate(mod);
@@ -242,9 +248,21 @@ static int wait_until_live(struct kmod_module *mod)
 	return state_is_present(state) ? 0 : -ENOENT;
 }
 
-static void describe_step_error(struct load_result *res, const char *name, int err,
-			       const struct install_status *install)
+/*
+ * Fail res for the step that failed. The cause names the failed module
+ * unless it is the requested name itself.
+ */
+static void describe_step_error(struct load_result *res, const struct plan_step *step, int err,
+				const struct install_status *install)
 {
+	const char *name = step->module;
+	char which[MODULE_NAME_MAX + 32] = "";
+
+	if (!step->requested)
+		snprintf(which, sizeof(which), "dependency '%s': ", name);
+	else if (strcmp(name, res->name) != 0)
+		snprintf(which, sizeof(which), "'%s': ", name);
+
 	if (install->exit_status != -1 || install->signal || install->timed_out) {
 		if (install->timed_out)
 			fail(res, err, "install command for '%s' in modprobe.d timed out", name);
@@ -261,7 +279,7 @@ static void describe_step_error(struct load_result *res, const char *name, int e
 		fail(res, err, "'%s' still initializing after %d s", name,
 		     LOAD_COMING_TIMEOUT_MS / 1000);
 	else
-		fail(res, err, "%s", cause_for_errno(err));
+		fail(res, err, "%s%s", which, cause_for_errno(err));
 }
 
 /*
@@ -281,20 +299,19 @@ static int insert_step(struct loader *loader, struct kmod_module *mod,
 	if (state == KMOD_MODULE_COMING) {
 		log_line(LOG_INFO, "waiting for module '%s', which another process is loading, "
 			 "for container %s", step->module, loader->container);
-		return wait_until_live(mod);
+		return wait_until_live(loader, mod);
 	}
 
 	log_line(LOG_DEBUG, "loading module '%s' for container %s", step->module,
 		 loader->container);
 	if (step->install_command)
-		r = kmod_module_probe_insert_module(mod, 0, NULL, install_command_run, install,
-						    NULL);
+		r = install_command_run_for(mod, install);
 	else
 		r = kmod_module_insert_module(mod, 0, kmod_module_get_options(mod));
 
 	/* Another process, outside the hooks' lock, may have inserted it meanwhile. */
 	if (r == -EEXIST)
-		r = wait_until_live(mod);
+		r = wait_until_live(loader, mod);
 	return r;
 }
 
@@ -323,7 +340,7 @@ static bool insert_plan(struct loader *loader, struct load_result *res)
 		struct kmod_module *mod = NULL;
 		int r;
 
-		if (name_list_contains(&loader->failed_softdeps, step->module))
+		if (!step->required && name_list_contains(&loader->failed_softdeps, step->module))
 			continue;
 
 		r = kmod_module_new_from_name(loader->ctx, step->module, &mod);
@@ -332,7 +349,7 @@ static bool insert_plan(struct loader *loader, struct load_result *res)
 		kmod_module_unref(mod);
 
 		if (r < 0 && step->required) {
-			describe_step_error(res, step->module, r, &install);
+			describe_step_error(res, step, r, &install);
 			return false;
 		}
 		if (r < 0)
@@ -367,7 +384,7 @@ int loader_resolve(struct loader *loader, struct load_result *res)
 	return 0;
 }
 
-/* Whether every module res resolved to is present, and whether all are builtin. */
+/* Check whether every module res resolved to is present, and whether all are builtin. */
 static bool resolved_present(const struct load_result *res, bool *all_builtin)
 {
 	struct kmod_list *l;
@@ -393,7 +410,7 @@ static bool resolved_present(const struct load_result *res, bool *all_builtin)
  * Check that a resolved module is live after the plan ran. The plan contains
  * the resolved modules that were absent. Returns true if it was absent.
  */
-static bool check_resolved(struct kmod_module *mod, struct load_result *res)
+static bool check_resolved(struct loader *loader, struct kmod_module *mod, struct load_result *res)
 {
 	const char *name = kmod_module_get_name(mod);
 	int r;
@@ -402,7 +419,7 @@ static bool check_resolved(struct kmod_module *mod, struct load_result *res)
 	    state_is_present(kmod_module_get_initstate(mod)))
 		return false;
 
-	r = wait_until_live(mod);
+	r = wait_until_live(loader, mod);
 	if (r == -ETIMEDOUT)
 		fail(res, r, "'%s' still initializing after %d s", name,
 		     LOAD_COMING_TIMEOUT_MS / 1000);
@@ -419,11 +436,6 @@ void loader_insert(struct loader *loader, struct load_result *res)
 	bool inserted = false, all_builtin = true, present_builtin;
 	struct kmod_list *l;
 
-	if (res->blacklisted[0]) {
-		fail(res, -EPERM, "'%s' is blacklisted in modprobe.d", res->blacklisted);
-		return;
-	}
-
 	/* Once its modules are present, another name's plan covered this one. */
 	if (!resolved_present(res, &present_builtin) && !insert_plan(loader, res))
 		return;
@@ -433,7 +445,7 @@ void loader_insert(struct loader *loader, struct load_result *res)
 
 		if (kmod_module_get_initstate(mod) != KMOD_MODULE_BUILTIN)
 			all_builtin = false;
-		if (check_resolved(mod, res))
+		if (check_resolved(loader, mod, res))
 			inserted = true;
 		kmod_module_unref(mod);
 		if (res->outcome == LOAD_FAILED)

@@ -9,8 +9,8 @@
 #include "request.h"
 
 /*
- * Deadline for a module in the kernel's "coming" state, while another
- * process runs its init function, to become live.
+ * Deadline for the modules of a request in the kernel's "coming" state,
+ * while another process runs their init functions, to become live.
  */
 #define LOAD_COMING_TIMEOUT_MS 30000
 

@@ -46,8 +46,8 @@ static int attribute_plan(const struct load_result *res, const enum module_state
 		enum module_state now = kernel_module_state(&kernel_paths_host, step->module);
 		bool inserted = before[i] == MODULE_ABSENT && now == MODULE_LIVE;
 
-		/* A softdep whose init failed (crc32c_intel without SSE4.2) is not loaded. */
-		if (now == MODULE_ABSENT && !step->requested)
+		/* A module that failed, such as crc32c_intel without SSE4.2, is not loaded. */
+		if (now == MODULE_ABSENT)
 			continue;
 
 		r = ledger_record_add_module(
