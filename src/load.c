@@ -90,7 +90,7 @@ static int plan_and_admit(struct load_job *job, struct load_result *res,
 		return 0;
 	}
 
-	/* modprobe loads nothing for an alias whose module modprobe.d blacklists. */
+	/* modprobe skips a blacklisted module of an alias, and the hook rejects the name. */
 	if (res->blacklisted[0]) {
 		res->outcome = LOAD_FAILED;
 		res->err = -EPERM;

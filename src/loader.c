@@ -14,17 +14,24 @@
 #include "cause.h"
 #include "install.h"
 #include "log.h"
-#include "names.h"
 #include "util.h"
 
 #define MODULES_ROOT "/lib/modules"
+
+/* A softdep that failed, with the error to report if a request requires it. */
+struct failed_step {
+	char module[MODULE_NAME_MAX + 1];
+	int err;
+	struct install_status install;
+};
 
 struct loader {
 	struct kmod_ctx *ctx;
 	const struct kernel_paths *paths;
 	const char *container;
 	char release[128];
-	struct name_list failed_softdeps; /* softdeps that failed in this run, not tried again */
+	struct failed_step *failed; /* softdeps that failed in this run, not tried again */
+	size_t n_failed;
 	long long coming_deadline_ms; /* end of the waits for modules in the "coming" state, or 0 */
 };
 
@@ -196,7 +203,7 @@ void loader_free(struct loader *loader)
 	if (!loader)
 		return;
 	kmod_unref(loader->ctx);
-	name_list_free(&loader->failed_softdeps);
+	free(loader->failed);
 	free(loader);
 }
 
@@ -315,14 +322,32 @@ static int insert_step(struct loader *loader, struct kmod_module *mod,
 	return r;
 }
 
-static void note_failed_softdep(struct loader *loader, const struct load_result *res,
-				const char *module, int err)
+static const struct failed_step *find_failed(const struct loader *loader, const char *module)
 {
+	for (size_t i = 0; i < loader->n_failed; i++)
+		if (strcmp(loader->failed[i].module, module) == 0)
+			return &loader->failed[i];
+	return NULL;
+}
+
+static void note_failed_softdep(struct loader *loader, const struct load_result *res,
+				const char *module, int err, const struct install_status *install)
+{
+	struct failed_step *failed;
+
 	log_line(LOG_DEBUG, "softdep '%s' of '%s' not loaded for container %s: %s", module,
 		 res->name, loader->container, strerror(-err));
-	if (name_list_add(&loader->failed_softdeps, module) < 0)
+
+	failed = realloc(loader->failed, (loader->n_failed + 1) * sizeof(*failed));
+	if (!failed) {
 		log_line(LOG_DEBUG, "container %s: out of memory noting failed softdep '%s'",
 			 loader->container, module);
+		return;
+	}
+	loader->failed = failed;
+	failed[loader->n_failed] = (struct failed_step){ .err = err, .install = *install };
+	snprintf(failed[loader->n_failed].module, sizeof(failed->module), "%s", module);
+	loader->n_failed++;
 }
 
 /*
@@ -337,10 +362,16 @@ static bool insert_plan(struct loader *loader, struct load_result *res)
 		const struct plan_step *step = &res->plan[i];
 		struct install_status install = { .container = loader->container,
 						  .exit_status = -1 };
+		const struct failed_step *failed = find_failed(loader, step->module);
 		struct kmod_module *mod = NULL;
 		int r;
 
-		if (!step->required && name_list_contains(&loader->failed_softdeps, step->module))
+		/* Trying again costs the same, up to an install command's timeout. */
+		if (failed && step->required) {
+			describe_step_error(res, step, failed->err, &failed->install);
+			return false;
+		}
+		if (failed)
 			continue;
 
 		r = kmod_module_new_from_name(loader->ctx, step->module, &mod);
@@ -353,7 +384,7 @@ static bool insert_plan(struct loader *loader, struct load_result *res)
 			return false;
 		}
 		if (r < 0)
-			note_failed_softdep(loader, res, step->module, r);
+			note_failed_softdep(loader, res, step->module, r, &install);
 	}
 	return true;
 }
