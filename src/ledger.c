@@ -57,6 +57,8 @@ const char *record_state_name(enum record_state state)
 	return state_names[state];
 }
 
+#define RECORDS_OPEN_FLAGS (O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+
 static int make_dir(const char *path)
 {
 	if (mkdir(path, 0755) < 0 && errno != EEXIST)
@@ -74,22 +76,26 @@ int ledger_open(const char *dir, bool create, struct ledger **ret)
 	if (snprintf(ledger->dir, sizeof(ledger->dir), "%s", dir) >= (int)sizeof(ledger->dir))
 		return -ENAMETOOLONG;
 
-	if (create) {
+	/* Directories are opened first and made only when missing, which is rare. */
+	ledger->dir_fd = open(ledger->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (ledger->dir_fd < 0 && errno == ENOENT && create) {
 		r = make_dir(ledger->dir);
 		if (r < 0)
 			return r;
+		ledger->dir_fd = open(ledger->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	}
-	ledger->dir_fd = open(ledger->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (ledger->dir_fd < 0)
 		return -errno;
 
-	if (create && mkdirat(ledger->dir_fd, RECORDS_SUBDIR, 0755) < 0 && errno != EEXIST) {
-		r = -errno;
-		close(ledger->dir_fd);
-		return r;
+	ledger->records_fd = openat(ledger->dir_fd, RECORDS_SUBDIR, RECORDS_OPEN_FLAGS);
+	if (ledger->records_fd < 0 && errno == ENOENT && create) {
+		if (mkdirat(ledger->dir_fd, RECORDS_SUBDIR, 0755) < 0 && errno != EEXIST) {
+			r = -errno;
+			close(ledger->dir_fd);
+			return r;
+		}
+		ledger->records_fd = openat(ledger->dir_fd, RECORDS_SUBDIR, RECORDS_OPEN_FLAGS);
 	}
-	ledger->records_fd = openat(ledger->dir_fd, RECORDS_SUBDIR,
-				    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 
 	*ret = TAKE_PTR(ledger);
 	return 0;

@@ -91,11 +91,20 @@ int read_all(int fd, size_t max_size, int timeout_ms, char **ret, size_t *ret_le
 			cap = want;
 		}
 
-		r = wait_readable(fd, deadline);
-		if (r < 0)
-			return r;
+		/* Without a deadline, poll only when a non-blocking read finds nothing. */
+		if (deadline >= 0) {
+			r = wait_readable(fd, deadline);
+			if (r < 0)
+				return r;
+		}
 
 		n = read(fd, buf + len, cap - len - 1);
+		if (n < 0 && errno == EAGAIN && deadline < 0) {
+			r = wait_readable(fd, deadline);
+			if (r < 0)
+				return r;
+			continue;
+		}
 		if (n < 0) {
 			if (errno == EINTR || errno == EAGAIN)
 				continue;

@@ -2,6 +2,7 @@
 #include "unit.h"
 
 #include <limits.h>
+#include <sys/wait.h>
 #include <time.h>
 
 struct escape_case {
@@ -202,6 +203,36 @@ static void read_timeout_no_data(void **state)
 	assert_int_equal(r, -ETIMEDOUT);
 }
 
+/* A non-blocking reader without a deadline waits for a writer that is late. */
+static void read_nonblocking_late_writer(void **state)
+{
+	int writer, fd = pipe_with("", 0, false, &writer);
+	char *buf = NULL;
+	size_t len = 0;
+	pid_t pid;
+
+	(void)state;
+	assert_int_equal(fcntl(fd, F_SETFL, O_NONBLOCK), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct timespec delay = { .tv_nsec = 50 * 1000 * 1000 };
+
+		nanosleep(&delay, NULL);
+		_exit(write(writer, "late", 4) == 4 ? 0 : 1);
+	}
+	close(writer);
+
+	alarm(10);
+	assert_int_equal(read_all(fd, 100, -1, &buf, &len), 0);
+	alarm(0);
+	assert_int_equal(len, 4);
+	assert_string_equal(buf, "late");
+	free(buf);
+	close(fd);
+	assert_int_equal(waitpid(pid, NULL, 0), pid);
+}
+
 static void read_bad_fd(void **state)
 {
 	int fd = pipe_with("", 0, true, NULL);
@@ -354,6 +385,7 @@ int main(void)
 	ADD_TEST(tests, &n, read_pipe_over_max);
 	ADD_TEST(tests, &n, read_timeout_open_writer);
 	ADD_TEST(tests, &n, read_timeout_no_data);
+	ADD_TEST(tests, &n, read_nonblocking_late_writer);
 	ADD_TEST(tests, &n, read_bad_fd);
 	ADD_TABLE(tests, &n, size_table, size_cases);
 	ADD_TABLE(tests, &n, small_file_table, small_file_cases);
