@@ -255,6 +255,12 @@ static int wait_until_live(struct loader *loader, struct kmod_module *mod)
 	return state_is_present(state) ? 0 : -ENOENT;
 }
 
+static void fail_still_initializing(struct load_result *res, const char *name)
+{
+	fail(res, -ETIMEDOUT, "'%s' still initializing after %d s", name,
+	     LOAD_COMING_TIMEOUT_MS / 1000);
+}
+
 /*
  * Fail res for the step that failed. The cause names the failed module
  * unless it is the requested name itself.
@@ -283,8 +289,7 @@ static void describe_step_error(struct load_result *res, const struct plan_step 
 	}
 
 	if (err == -ETIMEDOUT)
-		fail(res, err, "'%s' still initializing after %d s", name,
-		     LOAD_COMING_TIMEOUT_MS / 1000);
+		fail_still_initializing(res, name);
 	else
 		fail(res, err, "%s%s", which, cause_for_errno(err));
 }
@@ -415,12 +420,15 @@ int loader_resolve(struct loader *loader, struct load_result *res)
 	return 0;
 }
 
-/* Check whether every module res resolved to is present, and whether all are builtin. */
+/*
+ * Check whether every module res resolved to is present. all_builtin, unless
+ * NULL, gets whether all of them are builtin.
+ */
 static bool resolved_present(const struct load_result *res, bool *all_builtin)
 {
+	bool builtin = true;
 	struct kmod_list *l;
 
-	*all_builtin = true;
 	if (!res->resolved)
 		return false;
 
@@ -432,8 +440,11 @@ static bool resolved_present(const struct load_result *res, bool *all_builtin)
 		if (!state_is_present(state))
 			return false;
 		if (state != KMOD_MODULE_BUILTIN)
-			*all_builtin = false;
+			builtin = false;
 	}
+
+	if (all_builtin)
+		*all_builtin = builtin;
 	return true;
 }
 
@@ -452,8 +463,7 @@ static bool check_resolved(struct loader *loader, struct kmod_module *mod, struc
 
 	r = wait_until_live(loader, mod);
 	if (r == -ETIMEDOUT)
-		fail(res, r, "'%s' still initializing after %d s", name,
-		     LOAD_COMING_TIMEOUT_MS / 1000);
+		fail_still_initializing(res, name);
 	else if (r < 0 && kmod_module_get_install_commands(mod))
 		fail(res, r, "install command for '%s' in modprobe.d succeeded but did not load it",
 		     name);
@@ -464,11 +474,11 @@ static bool check_resolved(struct loader *loader, struct kmod_module *mod, struc
 
 void loader_insert(struct loader *loader, struct load_result *res)
 {
-	bool inserted = false, all_builtin = true, present_builtin;
+	bool inserted = false, all_builtin = true;
 	struct kmod_list *l;
 
 	/* Once its modules are present, another name's plan covered this one. */
-	if (!resolved_present(res, &present_builtin) && !insert_plan(loader, res))
+	if (!resolved_present(res, NULL) && !insert_plan(loader, res))
 		return;
 
 	kmod_list_foreach(l, res->resolved) {

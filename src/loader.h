@@ -30,7 +30,7 @@ struct plan_step {
 	char module[MODULE_NAME_MAX + 1];
 	bool install_command; /* modprobe.d runs a command instead of inserting the file */
 	bool requested;       /* a module the name resolved to, not a dependency */
-	bool required;        /* requested or a dependency: not a softdep, so failing fails */
+	bool required;        /* a requested module or a dependency, whose failure fails the request */
 };
 
 /* Outcome of one requested name. */
@@ -106,7 +106,7 @@ int loader_resolve(struct loader *loader, struct load_result *res);
  * List the modules that loader_insert() would insert for res, dependencies
  * and softdeps included, in the order modprobe inserts them, without
  * inserting anything (src/plan.c). Modules that are live or builtin are left
- * out, and so are softdeps that only live modules ask for. Returns 0 or a
+ * out, and so are softdeps that only present modules ask for. Returns 0 or a
  * negative errno.
  */
 int loader_plan(struct loader *loader, struct load_result *res);

@@ -3,7 +3,7 @@
  * The plan of a request: the modules that inserting it inserts, in the
  * order modprobe inserts them, which libkmod's dry run gives.
  *
- * The plan then drops the softdeps that only live modules ask for. A softdep
+ * The plan then drops the softdeps that only present modules ask for. A softdep
  * orders the loading of the module that names it, and that is over once the
  * module is live. modprobe walks the softdeps of live dependencies again on
  * every load, so a softdep that fails, such as crc32c_intel on a CPU without
@@ -153,7 +153,7 @@ static int add_required(struct name_list *required, const struct load_result *re
 	return r;
 }
 
-/* Drop the softdeps that only live modules ask for, and mark the required steps. */
+/* Drop the softdeps that only present modules ask for, and mark the required steps. */
 static int prune_plan(struct load_result *res)
 {
 	_cleanup_(name_list_free) struct name_list keep = { 0 };
