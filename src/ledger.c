@@ -17,6 +17,7 @@
 #include "handover.h"
 #include "json.h"
 #include "log.h"
+#include "utc.h"
 #include "util.h"
 
 #define RECORD_VERSION 1
@@ -236,12 +237,10 @@ int ledger_lock(struct ledger *ledger, const char *name, int operation, int time
 
 void ledger_stamp(char *buf, size_t buflen)
 {
-	struct timespec ts;
-	struct tm tm;
+	char stamp[UTC_STAMP_SIZE];
 
-	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	strftime(buf, buflen, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	utc_now(stamp);
+	snprintf(buf, buflen, "%s", stamp);
 }
 
 int ledger_record_add_module(struct ledger_record *rec, const char *name,

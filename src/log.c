@@ -6,15 +6,16 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
+
+#include "devlog.h"
+#include "utc.h"
 
 /* Maximum length of a written line. Longer lines are cut, so output stays bounded. */
 #define LOG_LINE_MAX 4096
 
 static int log_fd = -1;
 static bool log_debug;
-static bool syslog_opened;
 
 int log_open(const char *file_path, bool debug)
 {
@@ -34,9 +35,7 @@ void log_close(void)
 	if (log_fd >= 0)
 		close(log_fd);
 	log_fd = -1;
-	if (syslog_opened)
-		closelog();
-	syslog_opened = false;
+	devlog_close();
 }
 
 bool log_debug_enabled(void)
@@ -46,15 +45,10 @@ bool log_debug_enabled(void)
 
 static void write_file_line(const char *line)
 {
-	char stamp[64], out[LOG_LINE_MAX + 128];
-	struct timespec ts;
-	struct tm tm;
+	char stamp[UTC_STAMP_SIZE], out[LOG_LINE_MAX + 128];
 	int n;
 
-	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
-
+	utc_now(stamp);
 	n = snprintf(out, sizeof(out), "%s %s[%d]: %s\n", stamp, PROGRAM_NAME, (int)getpid(),
 		     line);
 	if (n > (int)sizeof(out))
@@ -73,11 +67,7 @@ static void vlog_line(int priority, const char *fmt, va_list ap)
 
 	vsnprintf(line, sizeof(line), fmt, ap);
 
-	if (!syslog_opened) {
-		openlog(PROGRAM_NAME, LOG_PID | LOG_NDELAY, LOG_DAEMON);
-		syslog_opened = true;
-	}
-	syslog(priority, "%s", line);
+	devlog_send(LOG_DAEMON | priority, PROGRAM_NAME, line);
 
 	if (log_fd >= 0)
 		write_file_line(line);
