@@ -209,11 +209,14 @@ static int wait_for_lock(int fd, int operation, long long deadline)
 	return r;
 }
 
-int ledger_lock(struct ledger *ledger, const char *name, int operation, int timeout_ms)
+int ledger_lock_waited(struct ledger *ledger, const char *name, int operation, int timeout_ms,
+		       bool *waited)
 {
 	long long deadline = monotonic_ms() + timeout_ms;
 	_cleanup_close_ int fd = -1;
 	int handed, r;
+
+	*waited = false;
 
 	fd = openat(ledger->dir_fd, name, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY,
 		    0644);
@@ -231,8 +234,16 @@ int ledger_lock(struct ledger *ledger, const char *name, int operation, int time
 	if (errno != EWOULDBLOCK && errno != EINTR)
 		return -errno;
 
+	*waited = true;
 	r = wait_for_lock(fd, operation, deadline);
 	return r < 0 ? r : TAKE_FD(fd);
+}
+
+int ledger_lock(struct ledger *ledger, const char *name, int operation, int timeout_ms)
+{
+	bool waited;
+
+	return ledger_lock_waited(ledger, name, operation, timeout_ms, &waited);
 }
 
 void ledger_stamp(char *buf, size_t buflen)

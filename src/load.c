@@ -245,15 +245,21 @@ void load_job_free(struct load_job *job)
 	*job = (struct load_job){ 0 };
 }
 
-/* Returns a file descriptor holding the lock, or a negative errno when none is held. */
-static int lock_ledger(const struct load_context *ctx, const char *name, int operation)
+/*
+ * Returns a file descriptor holding the lock, or a negative errno when none
+ * is held. Sets *waited, when not NULL, if another hook held the lock.
+ */
+static int lock_ledger_waited(const struct load_context *ctx, const char *name, int operation,
+			      bool *waited)
 {
+	bool ignored;
 	int fd;
 
 	if (!ctx->ledger)
 		return -ENOENT;
 
-	fd = ledger_lock(ctx->ledger, name, operation, LEDGER_LOCK_TIMEOUT_MS);
+	fd = ledger_lock_waited(ctx->ledger, name, operation, LEDGER_LOCK_TIMEOUT_MS,
+				waited ? waited : &ignored);
 	if (fd == -ETIMEDOUT)
 		log_problem("container %s: timed out after %d s waiting for %s/%s, which "
 			    "another hook holds", ctx->container, LEDGER_LOCK_TIMEOUT_MS / 1000,
@@ -262,6 +268,11 @@ static int lock_ledger(const struct load_context *ctx, const char *name, int ope
 		log_problem("container %s: cannot lock %s/%s: %s", ctx->container,
 			    ledger_dir(ctx->ledger), name, strerror(-fd));
 	return fd;
+}
+
+static int lock_ledger(const struct load_context *ctx, const char *name, int operation)
+{
+	return lock_ledger_waited(ctx, name, operation, NULL);
 }
 
 /*
@@ -337,19 +348,19 @@ static int settle_shared(const struct load_context *ctx, const struct request *r
 static int wait_for_inserter(const struct load_context *ctx, struct load_job *job)
 {
 	_cleanup_close_ int lock_fd = -1;
+	bool waited = false;
 
 	if (!ctx->ledger)
 		return 0;
-	lock_fd = ledger_lock(ctx->ledger, LEDGER_INSERT_LOCK, LOCK_SH, 0);
-	if (lock_fd >= 0)
-		return 0;
 
-	lock_fd = lock_ledger(ctx, LEDGER_INSERT_LOCK, LOCK_SH);
+	lock_fd = lock_ledger_waited(ctx, LEDGER_INSERT_LOCK, LOCK_SH, &waited);
 	if (lock_fd == -ETIMEDOUT)
 		fail_all_pending(job, -ETIMEDOUT, "timed out waiting for another hook");
 	else if (lock_fd < 0)
 		fail_all_pending(job, lock_fd, "cannot lock the ledger");
-	return lock_fd < 0 ? lock_fd : 1;
+	if (lock_fd < 0)
+		return lock_fd;
+	return waited ? 1 : 0;
 }
 
 /*

@@ -271,6 +271,44 @@ static void test_lock_waiter_wakes_on_release(void **state)
 	assert_int_equal(waitpid(child, &status, 0), child);
 }
 
+/* ledger_lock_waited() reports a wait only when another holder had the lock. */
+static void test_lock_reports_wait(void **state)
+{
+	struct fixture *fx = *state;
+	bool waited = true;
+	pid_t child;
+	int fd, held, status;
+
+	fd = ledger_lock_waited(fx->ledger, LEDGER_INSERT_LOCK, LOCK_SH, 100, &waited);
+	assert_true(fd >= 0);
+	assert_false(waited);
+	close(fd);
+
+	held = ledger_lock(fx->ledger, LEDGER_INSERT_LOCK, LOCK_EX, 100);
+	assert_true(held >= 0);
+	child = fork();
+	assert_true(child >= 0);
+	if (child == 0) {
+		usleep(100 * 1000);
+		_exit(0);
+	}
+	close(held);
+
+	fd = ledger_lock_waited(fx->ledger, LEDGER_INSERT_LOCK, LOCK_SH, 20000, &waited);
+	assert_true(fd >= 0);
+	assert_true(waited);
+	close(fd);
+	assert_int_equal(waitpid(child, &status, 0), child);
+
+	held = ledger_lock(fx->ledger, LEDGER_INSERT_LOCK, LOCK_EX, 100);
+	assert_true(held >= 0);
+	waited = false;
+	assert_int_equal(ledger_lock_waited(fx->ledger, LEDGER_INSERT_LOCK, LOCK_SH, 30, &waited),
+			 -ETIMEDOUT);
+	assert_true(waited);
+	close(held);
+}
+
 /* The timer of a timed-out wait leaves no SIGALRM handler or timer behind. */
 static void test_lock_timeout_restores_alarm(void **state)
 {
@@ -511,6 +549,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_read_all_skips_partial_files, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lock_times_out_while_held, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lock_waiter_wakes_on_release, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lock_reports_wait, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lock_timeout_restores_alarm, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lock_adopts_handed_over_insert_lock, setup,
 						teardown),
