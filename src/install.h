@@ -13,6 +13,7 @@ struct install_status {
 	const char *container; /* escaped container id, for log lines */
 	int exit_status; /* -1 when the command did not exit normally */
 	int signal;      /* killing signal, or 0 */
+	int start_error; /* errno when the command could not be started, or 0 */
 	bool timed_out;
 };
 
@@ -21,9 +22,14 @@ struct install_status {
  * callback. The command gets a fixed PATH, MODPROBE_MODULE and nothing else
  * from the environment, /dev/null as stdin, stdout and stderr, and no other
  * open file. Its process group is killed after INSTALL_TIMEOUT_MS.
- * data points to a struct install_status. Returns 0 when it exits with 0.
+ * data points to a struct install_status. Returns 0 when it exits with 0,
+ * the negative errno when it could not be started, and -EINVAL otherwise.
  */
 int install_command_run(struct kmod_module *mod, const char *cmd, void *data);
+
+/* Run cmd as install_command_run() does, with a timeout of timeout_ms (for the unit tests). */
+int install_command_run_within(struct kmod_module *mod, const char *cmd, int timeout_ms,
+			       struct install_status *status);
 
 /*
  * Run the install command of mod from modprobe.d, with $CMDLINE_OPTS

@@ -262,6 +262,32 @@ static void fail_still_initializing(struct load_result *res, const char *name)
 }
 
 /*
+ * Write what went wrong with the install command of module name into buf.
+ * Returns false when no install command ran.
+ */
+static bool describe_install(char *buf, size_t buflen, const char *name,
+			     const struct install_status *install)
+{
+	const char *prefix = "install command for";
+
+	if (install->start_error)
+		snprintf(buf, buflen, "%s '%s' in modprobe.d could not be started: %s", prefix, name,
+			 strerror(install->start_error));
+	else if (install->timed_out)
+		snprintf(buf, buflen, "%s '%s' in modprobe.d timed out after %d s", prefix, name,
+			 INSTALL_TIMEOUT_MS / 1000);
+	else if (install->signal)
+		snprintf(buf, buflen, "%s '%s' in modprobe.d was killed by signal %d", prefix, name,
+			 install->signal);
+	else if (install->exit_status != -1)
+		snprintf(buf, buflen, "%s '%s' in modprobe.d exited with status %d", prefix, name,
+			 install->exit_status);
+	else
+		return false;
+	return true;
+}
+
+/*
  * Fail res for the step that failed. The cause names the failed module
  * unless it is the requested name itself.
  */
@@ -269,22 +295,15 @@ static void describe_step_error(struct load_result *res, const struct plan_step 
 				const struct install_status *install)
 {
 	const char *name = step->module;
-	char which[MODULE_NAME_MAX + 32] = "";
+	char which[MODULE_NAME_MAX + 32] = "", install_cause[MODULE_NAME_MAX + 128];
 
 	if (!step->requested)
 		snprintf(which, sizeof(which), "dependency '%s': ", name);
 	else if (strcmp(name, res->name) != 0)
 		snprintf(which, sizeof(which), "'%s': ", name);
 
-	if (install->exit_status != -1 || install->signal || install->timed_out) {
-		if (install->timed_out)
-			fail(res, err, "install command for '%s' in modprobe.d timed out", name);
-		else if (install->signal)
-			fail(res, err, "install command for '%s' in modprobe.d was killed by signal %d",
-			     name, install->signal);
-		else
-			fail(res, err, "install command for '%s' in modprobe.d exited with status %d",
-			     name, install->exit_status);
+	if (describe_install(install_cause, sizeof(install_cause), name, install)) {
+		fail(res, err, "%s", install_cause);
 		return;
 	}
 
@@ -338,10 +357,13 @@ static const struct failed_step *find_failed(const struct loader *loader, const 
 static void note_failed_softdep(struct loader *loader, const struct load_result *res,
 				const char *module, int err, const struct install_status *install)
 {
+	char install_cause[MODULE_NAME_MAX + 128];
 	struct failed_step *failed;
 
+	if (!describe_install(install_cause, sizeof(install_cause), module, install))
+		snprintf(install_cause, sizeof(install_cause), "%s", strerror(-err));
 	log_line(LOG_DEBUG, "softdep '%s' of '%s' not loaded for container %s: %s", module,
-		 res->name, loader->container, strerror(-err));
+		 res->name, loader->container, install_cause);
 
 	failed = realloc(loader->failed, (loader->n_failed + 1) * sizeof(*failed));
 	if (!failed) {
