@@ -14,23 +14,36 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #define DEVLOG_LINE_MAX 8192
 
+/*
+ * A daemon that stops reading fills its socket's queue, and a send then
+ * waits. glibc's syslog(3) waits without a limit, which would hold up
+ * container starts. So a line that cannot be sent within this time is
+ * dropped, and so are the process's later lines.
+ */
+#define DEVLOG_SEND_TIMEOUT_MS 1000
+
 static struct sockaddr_un devlog_address = { .sun_family = AF_UNIX, .sun_path = "/dev/log" };
 static int devlog_fd = -1;
 static bool devlog_stream;
+static bool devlog_stalled;
 
 static int connect_socket(int type)
 {
 	const struct sockaddr_un *address = &devlog_address;
+	struct timeval timeout = { .tv_sec = DEVLOG_SEND_TIMEOUT_MS / 1000,
+				   .tv_usec = DEVLOG_SEND_TIMEOUT_MS % 1000 * 1000 };
 	int fd = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
 
 	if (fd < 0)
 		return -errno;
-	if (connect(fd, (const struct sockaddr *)address, sizeof(*address)) < 0) {
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof(timeout)) < 0 ||
+	    connect(fd, (const struct sockaddr *)address, sizeof(*address)) < 0) {
 		int r = -errno;
 
 		close(fd);
@@ -68,7 +81,10 @@ static int send_message(const char *message, size_t len)
 void devlog_send(int priority, const char *ident, const char *line)
 {
 	char message[DEVLOG_LINE_MAX];
-	int len;
+	int len, r;
+
+	if (devlog_stalled)
+		return;
 
 	len = snprintf(message, sizeof(message), "<%d>%s[%d]: %s", priority, ident,
 		       (int)getpid(), line);
@@ -77,11 +93,15 @@ void devlog_send(int priority, const char *ident, const char *line)
 	if ((size_t)len >= sizeof(message))
 		len = sizeof(message) - 1;
 
+	r = send_message(message, (size_t)len);
+
 	/* A daemon that restarted has closed the old connection, so connect once more. */
-	if (send_message(message, (size_t)len) < 0 && devlog_fd >= 0) {
+	if (r < 0 && r != -EAGAIN && devlog_fd >= 0) {
 		devlog_close();
-		send_message(message, (size_t)len);
+		r = send_message(message, (size_t)len);
 	}
+	if (r == -EAGAIN)
+		devlog_stalled = true;
 }
 
 void devlog_close(void)
@@ -94,5 +114,6 @@ void devlog_close(void)
 void devlog_use_path(const char *path)
 {
 	devlog_close();
+	devlog_stalled = false;
 	snprintf(devlog_address.sun_path, sizeof(devlog_address.sun_path), "%s", path);
 }

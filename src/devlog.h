@@ -5,7 +5,8 @@
  * Send one line to the syslog daemon through /dev/log, with the facility
  * and priority of priority and the header "ident[pid]: ". The first line
  * connects, and the connection is kept for the next ones. A line is
- * dropped when no daemon listens, as syslog(3) drops it.
+ * dropped when no daemon listens, as syslog(3) drops it, and when the
+ * daemon does not take it within a second, unlike syslog(3).
  */
 void devlog_send(int priority, const char *ident, const char *line);
 

@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <syslog.h>
+#include <time.h>
 
 #include "devlog.h"
 
@@ -172,6 +173,44 @@ static void devlog_long_line_cut(void **state)
 	free(got);
 }
 
+static long long monotonic_ms(void)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now.tv_sec * 1000LL + now.tv_nsec / 1000000;
+}
+
+/* A daemon that stops reading costs one timeout, and the later lines are dropped at once. */
+static void devlog_stalled_daemon(void **state)
+{
+	struct receiver *rx = *state;
+	long long start, first_blocked = -1, after;
+	char got[256];
+	int received = 0;
+
+	assert_int_equal(bind_receiver(rx, SOCK_DGRAM), 0);
+	start = monotonic_ms();
+	for (int i = 0; i < 2000 && first_blocked < 0; i++) {
+		long long before = monotonic_ms();
+
+		devlog_send(LOG_DAEMON | LOG_INFO, "test-ident", "filling the queue");
+		if (monotonic_ms() - before >= 500)
+			first_blocked = i;
+	}
+	assert_true(first_blocked > 0);
+
+	after = monotonic_ms();
+	for (int i = 0; i < 100; i++)
+		devlog_send(LOG_DAEMON | LOG_INFO, "test-ident", "dropped");
+	assert_true(monotonic_ms() - after < 500);
+	assert_true(monotonic_ms() - start < 5000);
+
+	while (receive(rx->fd, got, sizeof(got)) > 0 && received <= first_blocked)
+		received++;
+	assert_int_equal(received, first_blocked);
+}
+
 #define ADD_RECEIVER_TEST(tests, n, func)                                          \
 	do {                                                                       \
 		(tests)[(*(n))++] = (struct CMUnitTest){                           \
@@ -193,5 +232,6 @@ int main(void)
 	ADD_RECEIVER_TEST(tests, &n, devlog_stream_fallback);
 	ADD_RECEIVER_TEST(tests, &n, devlog_no_daemon);
 	ADD_RECEIVER_TEST(tests, &n, devlog_long_line_cut);
+	ADD_RECEIVER_TEST(tests, &n, devlog_stalled_daemon);
 	return RUN_TESTS("devlog", tests, n);
 }
