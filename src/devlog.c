@@ -68,7 +68,10 @@ static int devlog_connect(void)
 	return 0;
 }
 
-/* Send message, whose NUL is at message[len]. On a stream socket the NUL ends it, as in syslog(3). */
+/*
+ * Send message, whose NUL is at message[len]. On a stream socket the NUL
+ * ends the message, as in syslog(3).
+ */
 static int send_message(const char *message, size_t len)
 {
 	if (devlog_fd < 0 && devlog_connect() < 0)

@@ -70,14 +70,6 @@ _Noreturn static void child_exec(const char *module, const char *cmd, int error_
 	child_fail(error_fd);
 }
 
-static long long monotonic_ms(void)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000;
-}
-
 /*
  * Sleep until the child exits or deadline passes. A pidfd becomes readable
  * when the child exits. Without one (kernels before 5.3), sleep in 5 ms steps.

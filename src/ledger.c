@@ -117,14 +117,6 @@ const char *ledger_dir(const struct ledger *ledger)
 	return ledger->dir;
 }
 
-static long long monotonic_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /*
  * Return the insert lock that oci-kmod-hook held when it handed the run
  * over, or -1. It is used only when it is another descriptor of the same

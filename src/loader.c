@@ -226,14 +226,6 @@ static bool state_is_present(int state)
 	return state == KMOD_MODULE_LIVE || state == KMOD_MODULE_BUILTIN;
 }
 
-static long long monotonic_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /*
  * Wait while another process runs the module's init function. The deadline
  * starts at the first wait of the run, so the waits of a request add up to

@@ -37,7 +37,7 @@ char *escape_untrusted(char *dst, size_t dstlen, const char *src, size_t srclen,
 	return dst;
 }
 
-static long long now_ms(void)
+long long monotonic_ms(void)
 {
 	struct timespec ts;
 
@@ -52,7 +52,7 @@ static int wait_readable(int fd, long long deadline)
 	int r;
 
 	if (deadline >= 0) {
-		long long left = deadline - now_ms();
+		long long left = deadline - monotonic_ms();
 
 		if (left <= 0)
 			return -ETIMEDOUT;
@@ -62,14 +62,14 @@ static int wait_readable(int fd, long long deadline)
 	r = poll(&pfd, 1, timeout);
 	if (r < 0)
 		return errno == EINTR ? 0 : -errno;
-	if (r == 0 && deadline >= 0 && now_ms() >= deadline)
+	if (r == 0 && deadline >= 0 && monotonic_ms() >= deadline)
 		return -ETIMEDOUT;
 	return 0;
 }
 
 int read_all(int fd, size_t max_size, int timeout_ms, char **ret, size_t *ret_len)
 {
-	long long deadline = timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
+	long long deadline = timeout_ms < 0 ? -1 : monotonic_ms() + timeout_ms;
 	size_t cap = 4096, len = 0;
 	_cleanup_free_ char *buf = malloc(cap);
 

@@ -51,6 +51,9 @@ char *escape_untrusted(char *dst, size_t dstlen, const char *src, size_t srclen,
 #define ESCAPED_MAX 64
 #define ESCAPED_BUFSZ (ESCAPED_MAX * 4 + 4)
 
+/* Milliseconds on CLOCK_MONOTONIC, for deadlines. */
+long long monotonic_ms(void);
+
 /*
  * Read fd to end of file into a NUL-terminated heap buffer. Fails with -EFBIG
  * when the data exceeds max_size, and with -ETIMEDOUT when timeout_ms passes

@@ -173,14 +173,6 @@ static void devlog_long_line_cut(void **state)
 	free(got);
 }
 
-static long long monotonic_ms(void)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return now.tv_sec * 1000LL + now.tv_nsec / 1000000;
-}
-
 /* A daemon that stops reading costs one timeout, and the later lines are dropped at once. */
 static void devlog_stalled_daemon(void **state)
 {
@@ -211,15 +203,8 @@ static void devlog_stalled_daemon(void **state)
 	assert_int_equal(received, first_blocked);
 }
 
-#define ADD_RECEIVER_TEST(tests, n, func)                                          \
-	do {                                                                       \
-		(tests)[(*(n))++] = (struct CMUnitTest){                           \
-			.name = #func,                                             \
-			.test_func = (func),                                       \
-			.setup_func = receiver_setup,                              \
-			.teardown_func = receiver_teardown,                        \
-		};                                                                 \
-	} while (0)
+#define ADD_RECEIVER_TEST(tests, n, func) \
+	ADD_TEST_SETUP(tests, n, func, receiver_setup, receiver_teardown)
 
 int main(void)
 {

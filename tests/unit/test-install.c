@@ -135,15 +135,8 @@ static void install_environment_and_fds(void **state)
 	close(extra);
 }
 
-#define ADD_INSTALL_TEST(tests, n, func)                                           \
-	do {                                                                       \
-		(tests)[(*(n))++] = (struct CMUnitTest){                           \
-			.name = #func,                                             \
-			.test_func = (func),                                       \
-			.setup_func = install_setup,                               \
-			.teardown_func = install_teardown,                         \
-		};                                                                 \
-	} while (0)
+#define ADD_INSTALL_TEST(tests, n, func) \
+	ADD_TEST_SETUP(tests, n, func, install_setup, install_teardown)
 
 int main(void)
 {

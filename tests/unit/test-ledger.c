@@ -237,14 +237,6 @@ static void test_lock_times_out_while_held(void **state)
 	close(again);
 }
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
 /* A waiter gets the lock when its holder lets go, long before the deadline. */
 static void test_lock_waiter_wakes_on_release(void **state)
 {
@@ -263,10 +255,10 @@ static void test_lock_waiter_wakes_on_release(void **state)
 	}
 	close(held);
 
-	start = now_ms();
+	start = monotonic_ms();
 	fd = ledger_lock(fx->ledger, LEDGER_INSERT_LOCK, LOCK_EX, 20000);
 	assert_true(fd >= 0);
-	assert_true(now_ms() - start < 10000);
+	assert_true(monotonic_ms() - start < 10000);
 	close(fd);
 	assert_int_equal(waitpid(child, &status, 0), child);
 }

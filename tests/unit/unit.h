@@ -47,16 +47,20 @@
 							 .test_func = (func) };    \
 	} while (0)
 
-#define ADD_TEST_TMPDIR(tests, n, func)                                            \
+/* Register func with a setup and a teardown function, named after func. */
+#define ADD_TEST_SETUP(tests, n, func, setup, teardown)                            \
 	do {                                                                       \
 		assert_true(*(n) < UNIT_MAX_TESTS);                                \
 		(tests)[(*(n))++] = (struct CMUnitTest){                           \
 			.name = #func,                                             \
 			.test_func = (func),                                       \
-			.setup_func = tmpdir_setup,                                \
-			.teardown_func = tmpdir_teardown,                          \
+			.setup_func = (setup),                                     \
+			.teardown_func = (teardown),                               \
 		};                                                                 \
 	} while (0)
+
+#define ADD_TEST_TMPDIR(tests, n, func) \
+	ADD_TEST_SETUP(tests, n, func, tmpdir_setup, tmpdir_teardown)
 
 /* Run the tests registered with the ADD_ macros as one cmocka group. */
 #define RUN_TESTS(group, tests, n) _cmocka_run_group_tests((group), (tests), (n), NULL, NULL)
