@@ -109,9 +109,9 @@ static void print_table(const struct inventory *inv, const size_t *order, const 
 	}
 
 	count_states(inv, counts);
-	fprintf(out, "\n%zu containers recorded in %s: %zu running, %zu stopped, %zu failed\n",
-		inv->n_records, dir, counts[RECORD_RUNNING], counts[RECORD_STOPPED],
-		counts[RECORD_FAILED]);
+	fprintf(out, "\n%zu %s recorded in %s: %zu running, %zu stopped, %zu failed\n",
+		inv->n_records, inv->n_records == 1 ? "container" : "containers", dir,
+		counts[RECORD_RUNNING], counts[RECORD_STOPPED], counts[RECORD_FAILED]);
 }
 
 static struct json_object *entry_to_json(const struct inventory_entry *e)

@@ -397,6 +397,9 @@ static int take_lock(const struct unload_options *opts, struct ledger *ledger,
 	if (fd < 0 && opts->stopping_container)
 		log_line(LOG_ERR, "container %s stopped: cannot lock %s/%s to unload modules: %s",
 			 opts->stopping_container, ledger_dir(ledger), name, strerror(-fd));
+	else if (fd == -EACCES || fd == -EPERM)
+		log_problem("cannot lock %s/%s: %s; run unload as root", ledger_dir(ledger), name,
+			    strerror(-fd));
 	else if (fd < 0)
 		log_problem("cannot lock %s/%s: %s", ledger_dir(ledger), name, strerror(-fd));
 	return fd;
