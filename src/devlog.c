@@ -74,8 +74,11 @@ static int devlog_connect(void)
  */
 static int send_message(const char *message, size_t len)
 {
-	if (devlog_fd < 0 && devlog_connect() < 0)
-		return -ENOTCONN;
+	int r;
+
+	/* connect() also waits the send timeout while a stream daemon's backlog is full. */
+	if (devlog_fd < 0 && (r = devlog_connect()) < 0)
+		return r;
 	if (devlog_stream)
 		len++;
 	return send(devlog_fd, message, len, MSG_NOSIGNAL) < 0 ? -errno : 0;

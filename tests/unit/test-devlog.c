@@ -203,6 +203,35 @@ static void devlog_stalled_daemon(void **state)
 	assert_int_equal(received, first_blocked);
 }
 
+/* A stream daemon that stops accepting makes connect() wait, and costs one timeout too. */
+static void devlog_stalled_stream_daemon(void **state)
+{
+	struct receiver *rx = *state;
+	struct sockaddr_un address = { .sun_family = AF_UNIX };
+	long long start;
+	int waiting[4];
+
+	assert_int_equal(bind_receiver(rx, SOCK_STREAM), 0);
+	assert_int_equal(listen(rx->fd, 0), 0);
+	snprintf(address.sun_path, sizeof(address.sun_path), "%s", rx->path);
+
+	/* Fill the backlog with connections that are never accepted. */
+	for (size_t i = 0; i < ARRAY_SIZE(waiting); i++) {
+		waiting[i] = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+		assert_true(waiting[i] >= 0);
+		connect(waiting[i], (struct sockaddr *)&address, sizeof(address));
+	}
+
+	start = monotonic_ms();
+	for (int i = 0; i < 5; i++)
+		devlog_send(LOG_DAEMON | LOG_INFO, "test-ident", "not accepted");
+
+	assert_true(monotonic_ms() - start >= 500);
+	assert_true(monotonic_ms() - start < 2500);
+	for (size_t i = 0; i < ARRAY_SIZE(waiting); i++)
+		close(waiting[i]);
+}
+
 #define ADD_RECEIVER_TEST(tests, n, func) \
 	ADD_TEST_SETUP(tests, n, func, receiver_setup, receiver_teardown)
 
@@ -218,5 +247,6 @@ int main(void)
 	ADD_RECEIVER_TEST(tests, &n, devlog_no_daemon);
 	ADD_RECEIVER_TEST(tests, &n, devlog_long_line_cut);
 	ADD_RECEIVER_TEST(tests, &n, devlog_stalled_daemon);
+	ADD_RECEIVER_TEST(tests, &n, devlog_stalled_stream_daemon);
 	return RUN_TESTS("devlog", tests, n);
 }
