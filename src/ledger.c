@@ -33,7 +33,8 @@
 struct ledger {
 	char dir[PATH_MAX];
 	int dir_fd;
-	int records_fd; /* the containers/ directory, or -1 when it does not exist yet */
+	int records_fd; /* the containers/ directory, or -1 when it cannot be opened */
+	int records_error; /* errno from opening containers/, or 0 */
 };
 
 static const char *const origin_names[] = {
@@ -97,6 +98,8 @@ int ledger_open(const char *dir, bool create, struct ledger **ret)
 		}
 		ledger->records_fd = openat(ledger->dir_fd, RECORDS_SUBDIR, RECORDS_OPEN_FLAGS);
 	}
+	if (ledger->records_fd < 0)
+		ledger->records_error = errno;
 
 	*ret = TAKE_PTR(ledger);
 	return 0;
@@ -210,6 +213,10 @@ int ledger_lock_waited(struct ledger *ledger, const char *name, int operation, i
 
 	*waited = false;
 
+	/*
+	 * flock() needs only a descriptor, but opening for writing keeps users
+	 * other than root from holding the locks and stalling every hook.
+	 */
 	fd = openat(ledger->dir_fd, name, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY,
 		    0644);
 	if (fd < 0)
@@ -476,7 +483,7 @@ int ledger_write(struct ledger *ledger, const struct ledger_record *rec)
 	int r, exists = -EEXIST;
 
 	if (ledger->records_fd < 0)
-		return -ENOENT;
+		return ledger->records_error ? -ledger->records_error : -ENOENT;
 	if (!obj)
 		return -ENOMEM;
 	text = json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN);
