@@ -18,16 +18,13 @@ struct install_status {
 };
 
 /*
- * Run a modprobe.d install command with /bin/sh, as libkmod's run_install
- * callback. The command gets a fixed PATH, MODPROBE_MODULE and nothing else
- * from the environment, /dev/null as stdin, stdout and stderr, and no other
- * open file. Its process group is killed after INSTALL_TIMEOUT_MS.
- * data points to a struct install_status. Returns 0 when it exits with 0,
+ * Run the modprobe.d install command cmd of mod with /bin/sh. The command
+ * gets a fixed PATH, MODPROBE_MODULE and nothing else from the environment,
+ * /dev/null as stdin, stdout and stderr, and no other open file. Its process
+ * group is killed after timeout_ms, which is INSTALL_TIMEOUT_MS except in
+ * the unit tests. status gets the result. Returns 0 when it exits with 0,
  * the negative errno when it could not be started, and -EINVAL otherwise.
  */
-int install_command_run(struct kmod_module *mod, const char *cmd, void *data);
-
-/* Run cmd as install_command_run() does, with a timeout of timeout_ms (for the unit tests). */
 int install_command_run_within(struct kmod_module *mod, const char *cmd, int timeout_ms,
 			       struct install_status *status);
 

@@ -211,7 +211,8 @@ int ledger_lock_waited(struct ledger *ledger, const char *name, int operation, i
 	_cleanup_close_ int fd = -1;
 	int handed, r;
 
-	*waited = false;
+	if (waited)
+		*waited = false;
 
 	/*
 	 * flock() needs only a descriptor, but opening for writing keeps users
@@ -233,16 +234,15 @@ int ledger_lock_waited(struct ledger *ledger, const char *name, int operation, i
 	if (errno != EWOULDBLOCK && errno != EINTR)
 		return -errno;
 
-	*waited = true;
+	if (waited)
+		*waited = true;
 	r = wait_for_lock(fd, operation, deadline);
 	return r < 0 ? r : TAKE_FD(fd);
 }
 
 int ledger_lock(struct ledger *ledger, const char *name, int operation, int timeout_ms)
 {
-	bool waited;
-
-	return ledger_lock_waited(ledger, name, operation, timeout_ms, &waited);
+	return ledger_lock_waited(ledger, name, operation, timeout_ms, NULL);
 }
 
 void ledger_stamp(char *buf, size_t buflen)

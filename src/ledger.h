@@ -93,7 +93,10 @@ const char *ledger_dir(const struct ledger *ledger);
  */
 int ledger_lock(struct ledger *ledger, const char *name, int operation, int timeout_ms);
 
-/* Take the lock as ledger_lock() does, and set *waited when another holder made it wait. */
+/*
+ * Take the lock as ledger_lock() does, and set *waited, unless it is NULL,
+ * when another holder made it wait.
+ */
 int ledger_lock_waited(struct ledger *ledger, const char *name, int operation, int timeout_ms,
 		       bool *waited);
 

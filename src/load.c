@@ -252,14 +252,12 @@ void load_job_free(struct load_job *job)
 static int lock_ledger_waited(const struct load_context *ctx, const char *name, int operation,
 			      bool *waited)
 {
-	bool ignored;
 	int fd;
 
 	if (!ctx->ledger)
 		return -ENOENT;
 
-	fd = ledger_lock_waited(ctx->ledger, name, operation, LEDGER_LOCK_TIMEOUT_MS,
-				waited ? waited : &ignored);
+	fd = ledger_lock_waited(ctx->ledger, name, operation, LEDGER_LOCK_TIMEOUT_MS, waited);
 	if (fd == -ETIMEDOUT)
 		log_problem("container %s: timed out after %d s waiting for %s/%s, which "
 			    "another hook holds", ctx->container, LEDGER_LOCK_TIMEOUT_MS / 1000,

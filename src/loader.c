@@ -260,20 +260,18 @@ static void fail_still_initializing(struct load_result *res, const char *name)
 static bool describe_install(char *buf, size_t buflen, const char *name,
 			     const struct install_status *install)
 {
-	const char *prefix = "install command for";
-
 	if (install->start_error)
-		snprintf(buf, buflen, "%s '%s' in modprobe.d could not be started: %s", prefix, name,
-			 strerror(install->start_error));
+		snprintf(buf, buflen, "install command for '%s' in modprobe.d could not be started: %s",
+			 name, strerror(install->start_error));
 	else if (install->timed_out)
-		snprintf(buf, buflen, "%s '%s' in modprobe.d timed out after %d s", prefix, name,
-			 INSTALL_TIMEOUT_MS / 1000);
+		snprintf(buf, buflen, "install command for '%s' in modprobe.d timed out after %d s",
+			 name, INSTALL_TIMEOUT_MS / 1000);
 	else if (install->signal)
-		snprintf(buf, buflen, "%s '%s' in modprobe.d was killed by signal %d", prefix, name,
-			 install->signal);
+		snprintf(buf, buflen, "install command for '%s' in modprobe.d was killed by signal %d",
+			 name, install->signal);
 	else if (install->exit_status != -1)
-		snprintf(buf, buflen, "%s '%s' in modprobe.d exited with status %d", prefix, name,
-			 install->exit_status);
+		snprintf(buf, buflen, "install command for '%s' in modprobe.d exited with status %d",
+			 name, install->exit_status);
 	else
 		return false;
 	return true;
