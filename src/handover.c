@@ -16,6 +16,7 @@ static char **command;
 static const char *input;
 static size_t input_len;
 static int held_lock_fd = -1;
+static long long lock_deadline;
 
 void handover_save_command(char **argv)
 {
@@ -31,6 +32,11 @@ void handover_save_input(const char *buf, size_t len)
 void handover_hold_lock(int fd)
 {
 	held_lock_fd = fd;
+}
+
+void handover_save_lock_deadline(long long deadline)
+{
+	lock_deadline = deadline;
 }
 
 /* The libkmod binary sits in the directory of the running executable. */
@@ -94,6 +100,18 @@ static int pass_lock(void)
 	return setenv(HANDOVER_LOCK_ENV, value, 1) < 0 ? -errno : 0;
 }
 
+/* Name the lock deadline in the environment, so the waits of both binaries share it. */
+static int pass_lock_deadline(void)
+{
+	char value[24];
+
+	if (lock_deadline <= 0)
+		return unsetenv(HANDOVER_DEADLINE_ENV) < 0 ? -errno : 0;
+
+	snprintf(value, sizeof(value), "%lld", lock_deadline);
+	return setenv(HANDOVER_DEADLINE_ENV, value, 1) < 0 ? -errno : 0;
+}
+
 int handover_exec(char *reason, size_t reasonlen)
 {
 	char path[PATH_MAX];
@@ -116,6 +134,8 @@ int handover_exec(char *reason, size_t reasonlen)
 	r = input ? replay_input() : 0;
 	if (r >= 0)
 		r = pass_lock();
+	if (r >= 0)
+		r = pass_lock_deadline();
 	if (r >= 0 && setenv(HANDOVER_DONE_ENV, "1", 1) < 0)
 		r = -errno;
 	if (r < 0) {
@@ -150,4 +170,22 @@ int handover_take_lock(void)
 		fd = -1;
 	unsetenv(HANDOVER_LOCK_ENV);
 	return (int)fd;
+}
+
+long long handover_take_lock_deadline(long long latest)
+{
+	const char *value = getenv(HANDOVER_DEADLINE_ENV);
+	long long deadline;
+	char *end;
+
+	/* Only a run that was handed over takes it. */
+	if (!value || !getenv(HANDOVER_DONE_ENV))
+		return latest;
+
+	errno = 0;
+	deadline = strtoll(value, &end, 10);
+	unsetenv(HANDOVER_DEADLINE_ENV);
+	if (value[0] < '0' || value[0] > '9' || errno || *end || deadline > latest)
+		return latest;
+	return deadline;
 }

@@ -28,6 +28,9 @@
 /* Environment variable through which the held insert lock is passed on. */
 #define HANDOVER_LOCK_ENV "OCI_KMOD_HOOK_INSERT_LOCK_FD"
 
+/* Environment variable through which the lock deadline (ledger.h) is passed on. */
+#define HANDOVER_DEADLINE_ENV "OCI_KMOD_HOOK_LOCK_DEADLINE"
+
 /* Environment variable set for the handed-over run, so it is never handed over again. */
 #define HANDOVER_DONE_ENV "OCI_KMOD_HOOK_HANDED_OVER"
 
@@ -39,6 +42,9 @@ void handover_save_input(const char *buf, size_t len);
 
 /* Note the file descriptor holding the insert lock, or -1 when none is held. */
 void handover_hold_lock(int fd);
+
+/* Note the lock deadline to pass on, a monotonic_ms() time. With 0, none is passed. */
+void handover_save_lock_deadline(long long deadline);
 
 /*
  * Replace this process with the libkmod binary. Returns only on failure,
@@ -55,3 +61,10 @@ bool handover_has_lock(void);
  * The caller must check that it is the lock file and holds the lock.
  */
 int handover_take_lock(void);
+
+/*
+ * In the libkmod binary: the lock deadline passed on by handover_exec(), or
+ * latest when none was passed or it is later than latest. Removes it from
+ * the environment.
+ */
+long long handover_take_lock_deadline(long long latest);

@@ -35,6 +35,7 @@ struct ledger {
 	int dir_fd;
 	int records_fd; /* the containers/ directory, or -1 when it cannot be opened */
 	int records_error; /* errno from opening containers/, or 0 */
+	long long lock_deadline; /* monotonic ms after which no lock is waited for */
 };
 
 static const char *const origin_names[] = {
@@ -75,6 +76,9 @@ int ledger_open(const char *dir, bool create, struct ledger **ret)
 
 	if (!ledger)
 		return -ENOMEM;
+	/* Lock waits before and after a handover share one deadline. */
+	ledger_set_lock_deadline(ledger, handover_take_lock_deadline(monotonic_ms() +
+								      LEDGER_LOCK_TIMEOUT_MS));
 	if (snprintf(ledger->dir, sizeof(ledger->dir), "%s", dir) >= (int)sizeof(ledger->dir))
 		return -ENAMETOOLONG;
 
@@ -211,6 +215,9 @@ int ledger_lock_waited(struct ledger *ledger, const char *name, int operation, i
 	_cleanup_close_ int fd = -1;
 	int handed, r;
 
+	if (deadline > ledger->lock_deadline)
+		deadline = ledger->lock_deadline;
+
 	if (waited)
 		*waited = false;
 
@@ -238,6 +245,17 @@ int ledger_lock_waited(struct ledger *ledger, const char *name, int operation, i
 		*waited = true;
 	r = wait_for_lock(fd, operation, deadline);
 	return r < 0 ? r : TAKE_FD(fd);
+}
+
+long long ledger_lock_deadline(const struct ledger *ledger)
+{
+	return ledger->lock_deadline;
+}
+
+void ledger_set_lock_deadline(struct ledger *ledger, long long deadline)
+{
+	ledger->lock_deadline = deadline;
+	handover_save_lock_deadline(deadline);
 }
 
 int ledger_lock(struct ledger *ledger, const char *name, int operation, int timeout_ms)

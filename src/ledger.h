@@ -22,9 +22,10 @@
 #define LEDGER_RECORDS_LOCK "records.lock"
 
 /*
- * Time a hook waits for a lock. A holder may run one install command
- * (INSTALL_TIMEOUT_MS, 60 s) and wait for one module in the "coming" state
- * (LOAD_COMING_TIMEOUT_MS, 30 s), and the shipped hook timeout is 120 s.
+ * Time one run of the hook waits for locks, all waits together. A holder
+ * may run one install command (INSTALL_TIMEOUT_MS, 60 s) and wait for one
+ * module in the "coming" state (LOAD_COMING_TIMEOUT_MS, 30 s), and the
+ * shipped hook timeout is 120 s.
  */
 #define LEDGER_LOCK_TIMEOUT_MS 100000
 
@@ -86,8 +87,18 @@ static inline void ledger_closep(struct ledger **ledger)
 const char *ledger_dir(const struct ledger *ledger);
 
 /*
+ * ledger_open() sets the lock deadline LEDGER_LOCK_TIMEOUT_MS ahead, or
+ * takes the one that a handover passed on, so the lock waits of one run
+ * share that time. It is a monotonic_ms() time, and setting it also notes
+ * it for the handover.
+ */
+long long ledger_lock_deadline(const struct ledger *ledger);
+void ledger_set_lock_deadline(struct ledger *ledger, long long deadline);
+
+/*
  * Take flock operation (LOCK_SH or LOCK_EX) on the lock file name in the
- * state directory, waiting at most timeout_ms. Returns the file descriptor
+ * state directory, waiting at most timeout_ms and never past the lock
+ * deadline. Returns the file descriptor
  * that holds the lock (closing it releases the lock), or -ETIMEDOUT or
  * another negative errno. The kernel drops the lock when its holder dies.
  */

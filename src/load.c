@@ -259,9 +259,9 @@ static int lock_ledger_waited(const struct load_context *ctx, const char *name, 
 
 	fd = ledger_lock_waited(ctx->ledger, name, operation, LEDGER_LOCK_TIMEOUT_MS, waited);
 	if (fd == -ETIMEDOUT)
-		log_problem("container %s: timed out after %d s waiting for %s/%s, which "
-			    "another hook holds", ctx->container, LEDGER_LOCK_TIMEOUT_MS / 1000,
-			    ledger_dir(ctx->ledger), name);
+		log_problem("container %s: timed out waiting for %s/%s, which another hook "
+			    "holds (a hook waits at most %d s for all its locks)", ctx->container,
+			    ledger_dir(ctx->ledger), name, LEDGER_LOCK_TIMEOUT_MS / 1000);
 	else if (fd < 0)
 		log_problem("container %s: cannot lock %s/%s: %s", ctx->container,
 			    ledger_dir(ctx->ledger), name, strerror(-fd));

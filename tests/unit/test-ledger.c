@@ -301,6 +301,78 @@ static void test_lock_reports_wait(void **state)
 	close(held);
 }
 
+/*
+ * Once the run's lock deadline has passed, a lock is only tried: a holder
+ * that lets go 200 ms later does not end the wait with the lock.
+ */
+static void test_lock_deadline_ends_every_wait(void **state)
+{
+	struct fixture *fx = *state;
+	int held = ledger_lock(fx->ledger, LEDGER_INSERT_LOCK, LOCK_EX, 100);
+	pid_t child;
+	int fd, status;
+
+	assert_true(held >= 0);
+	child = fork();
+	assert_true(child >= 0);
+	if (child == 0) {
+		usleep(200 * 1000);
+		_exit(0);
+	}
+	close(held);
+
+	ledger_set_lock_deadline(fx->ledger, monotonic_ms() - 1);
+	assert_int_equal(ledger_lock(fx->ledger, LEDGER_INSERT_LOCK, LOCK_EX, 20000), -ETIMEDOUT);
+	assert_int_equal(waitpid(child, &status, 0), child);
+
+	fd = ledger_lock(fx->ledger, LEDGER_INSERT_LOCK, LOCK_EX, 20000);
+	assert_true(fd >= 0);
+	close(fd);
+}
+
+static long long deadline_after_open(struct fixture *fx, const char *handed)
+{
+	struct ledger *ledger = NULL;
+	long long deadline;
+
+	if (handed)
+		assert_int_equal(setenv(HANDOVER_DEADLINE_ENV, handed, 1), 0);
+	assert_int_equal(ledger_open(fx->state, false, &ledger), 0);
+	unsetenv(HANDOVER_DEADLINE_ENV);
+	deadline = ledger_lock_deadline(ledger);
+	ledger_close(ledger);
+	return deadline;
+}
+
+/* The libkmod binary keeps the deadline of the run that handed over, never a later one. */
+static void test_lock_deadline_survives_handover(void **state)
+{
+	struct fixture *fx = *state;
+	long long start = monotonic_ms(), deadline;
+	char handed[32];
+
+	deadline = deadline_after_open(fx, NULL);
+	assert_true(deadline >= start + LEDGER_LOCK_TIMEOUT_MS);
+
+	/* A run that was not handed over ignores the variable. */
+	snprintf(handed, sizeof(handed), "%lld", start + 1000);
+	assert_true(deadline_after_open(fx, handed) >= start + LEDGER_LOCK_TIMEOUT_MS);
+
+	assert_int_equal(setenv(HANDOVER_DONE_ENV, "1", 1), 0);
+	assert_int_equal(deadline_after_open(fx, handed), start + 1000);
+
+	snprintf(handed, sizeof(handed), "%lld", start + 10 * LEDGER_LOCK_TIMEOUT_MS);
+	deadline = deadline_after_open(fx, handed);
+	assert_true(deadline < start + 10 * LEDGER_LOCK_TIMEOUT_MS);
+	assert_true(deadline >= start + LEDGER_LOCK_TIMEOUT_MS);
+
+	deadline = deadline_after_open(fx, "12x");
+	assert_true(deadline >= start + LEDGER_LOCK_TIMEOUT_MS);
+	deadline = deadline_after_open(fx, "-5");
+	assert_true(deadline >= start + LEDGER_LOCK_TIMEOUT_MS);
+	unsetenv(HANDOVER_DONE_ENV);
+}
+
 /* The timer of a timed-out wait leaves no SIGALRM handler or timer behind. */
 static void test_lock_timeout_restores_alarm(void **state)
 {
@@ -543,6 +615,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_lock_waiter_wakes_on_release, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lock_reports_wait, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lock_timeout_restores_alarm, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lock_deadline_ends_every_wait, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lock_deadline_survives_handover, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_lock_adopts_handed_over_insert_lock, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_lock_ignores_foreign_descriptor, setup,
