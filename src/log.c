@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "devlog.h"
@@ -17,15 +18,46 @@
 static int log_fd = -1;
 static bool log_debug;
 
+/*
+ * Open the log file without blocking, because a FIFO would hold up every
+ * container start until something reads it. Only a regular file or a
+ * character device such as /dev/null is kept.
+ */
+static int open_log_file(const char *file_path)
+{
+	struct stat st;
+	int fd, r;
+
+	/* A FIFO without a reader fails open() with ENXIO, so look first. */
+	if (lstat(file_path, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)))
+		return -ESPIPE;
+
+	fd = open(file_path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC,
+		  0640);
+	if (fd < 0)
+		return -errno;
+
+	if (fstat(fd, &st) < 0)
+		r = -errno;
+	else if (!S_ISREG(st.st_mode) && !S_ISCHR(st.st_mode))
+		r = -ESPIPE;
+	else if (fcntl(fd, F_SETFL, O_APPEND) < 0)
+		r = -errno;
+	else
+		return fd;
+
+	close(fd);
+	return r;
+}
+
 int log_open(const char *file_path, bool debug)
 {
 	log_debug = debug;
 
 	if (file_path) {
-		log_fd = open(file_path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
-			      0640);
+		log_fd = open_log_file(file_path);
 		if (log_fd < 0)
-			return -errno;
+			return log_fd;
 	}
 	return 0;
 }

@@ -9,7 +9,8 @@
 /*
  * Set up logging: syslog always, and file_path (opened for appending, not
  * through a symlink) when it is not NULL. Debug lines are dropped unless
- * debug is true. Returns 0 or a negative errno from opening the file.
+ * debug is true. Returns 0 or a negative errno from opening the file, and
+ * -ESPIPE when it is not a regular file or a character device.
  */
 int log_open(const char *file_path, bool debug);
 

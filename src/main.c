@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -241,7 +242,8 @@ int main(int argc, char **argv)
 	r = log_open(opts.log_path, opts.debug);
 	if (r < 0)
 		fprintf(stderr, "%s: cannot open log file '%s', logging to syslog only: %s\n",
-			PROGRAM_NAME, opts.log_path, strerror(-r));
+			PROGRAM_NAME, opts.log_path,
+			r == -ESPIPE ? "not a regular file or character device" : strerror(-r));
 
 	r = hook_run(&opts);
 	log_close();
