@@ -247,8 +247,24 @@ static struct json_object *json_policy(const struct policy *policy)
 	return obj;
 }
 
-static void print_json(const struct load_job *job, const struct policy *policy,
-		       const struct kernel_status *ks, bool admitted)
+static struct json_object *json_invalid_names(const struct request *req)
+{
+	struct json_object *invalid = json_object_new_array();
+	size_t shown = req->n_problems < REQUEST_MAX_REPORTED ? req->n_problems
+							      : REQUEST_MAX_REPORTED;
+
+	for (size_t i = 0; i < shown; i++) {
+		struct json_object *obj = json_object_new_object();
+
+		json_add_string(obj, "name", req->problems[i].name);
+		json_add_string(obj, "reason", req->problems[i].why);
+		json_object_array_add(invalid, obj);
+	}
+	return invalid;
+}
+
+static void print_json(const struct load_job *job, const struct request *req,
+		       const struct policy *policy, const struct kernel_status *ks, bool admitted)
 {
 	_cleanup_json_ struct json_object *root = json_object_new_object();
 	struct json_object *names = json_object_new_array();
@@ -257,6 +273,7 @@ static void print_json(const struct load_job *job, const struct policy *policy,
 	json_object_object_add(root, "policy", json_policy(policy));
 	if (ks)
 		json_object_object_add(root, "kernel", json_kernel(ks));
+	json_object_object_add(root, "invalid_names", json_invalid_names(req));
 	for (size_t i = 0; job && i < job->n; i++)
 		json_object_array_add(names, json_name(&job->results[i], &job->admissions[i]));
 	json_object_object_add(root, "names", names);
@@ -283,9 +300,14 @@ static void print_invalid_request(const struct request *req)
 			req->n_problems - shown);
 }
 
-/* Parse the request with the policy's cap; returns the exit status when it ends the check. */
+/*
+ * Parse the request with the policy's cap. Returns the exit status when it
+ * ends the check, and HOOK_EXIT_OK when there are names to check. Invalid
+ * names are printed and reported in *invalid, and the valid ones are still
+ * checked, so that one typo does not hide the rest.
+ */
 static int parse_request(const struct check_options *opts, const struct policy *policy,
-			 struct request *req)
+			 struct request *req, bool *invalid)
 {
 	_cleanup_free_ char *value = NULL;
 	size_t len = 0;
@@ -299,9 +321,13 @@ static int parse_request(const struct check_options *opts, const struct policy *
 			opts->config_path);
 
 	r = request_parse(value ? value : "", len, policy_max_modules(policy), req);
-	if (r == -EINVAL) {
+	*invalid = r == -EINVAL;
+	if (*invalid)
 		print_invalid_request(req);
-		return HOOK_EXIT_FAILED;
+	if (*invalid && !req->too_many && req->n_names > 0) {
+		fprintf(stderr, "%s: the hook rejects the whole request for the invalid names; "
+			"the other names are checked below\n", PROGRAM_NAME);
+		return HOOK_EXIT_OK;
 	}
 	return r < 0 ? HOOK_EXIT_FAILED : HOOK_EXIT_OK;
 }
@@ -313,7 +339,7 @@ int check_run(const struct check_options *opts)
 	_cleanup_(policy_free) struct policy policy;
 	const struct load_options load_opts = { .fast_path = true, .dry_run = true };
 	struct kernel_status ks = { 0 };
-	bool admitted;
+	bool admitted, invalid = false;
 	int r;
 
 	policy_init(&policy);
@@ -322,10 +348,10 @@ int check_run(const struct check_options *opts)
 		fprintf(stderr, "%s: %s; every request is rejected until the policy is fixed\n",
 			PROGRAM_NAME, policy.error);
 
-	r = parse_request(opts, &policy, &req);
+	r = parse_request(opts, &policy, &req, &invalid);
 	if (r != HOOK_EXIT_OK) {
 		if (opts->json)
-			print_json(NULL, &policy, NULL, false);
+			print_json(NULL, &req, &policy, NULL, false);
 		return r;
 	}
 
@@ -336,9 +362,9 @@ int check_run(const struct check_options *opts)
 		return HOOK_EXIT_FAILED;
 	}
 
-	admitted = job_admitted(&job);
+	admitted = !invalid && job_admitted(&job);
 	if (opts->json)
-		print_json(&job, &policy, &ks, admitted);
+		print_json(&job, &req, &policy, &ks, admitted);
 	else
 		print_text(&job, &policy, &ks);
 	return admitted ? HOOK_EXIT_OK : HOOK_EXIT_FAILED;

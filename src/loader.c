@@ -162,7 +162,8 @@ static int loader_open(const struct kernel_paths *paths, const char *container,
 		return r;
 	snprintf(dir, sizeof(dir), MODULES_ROOT "/%s", loader->release);
 	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		snprintf(reason, reasonlen, "no module directory %s for the running kernel", dir);
+		snprintf(reason, reasonlen, "no module directory %s for the running kernel%s", dir,
+			 kernel_has_module_support(paths) ? "" : ", which has no module support");
 		return -ENOENT;
 	}
 
