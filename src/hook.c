@@ -122,6 +122,7 @@ static int handle_request(const struct hook_options *opts, const struct oci_stat
 	return load_request(&(struct load_context){ .container = container,
 						     .id = state->id,
 						     .bundle = state->bundle,
+						     .pid = state->pid,
 						     .ledger = ledger },
 			    &policy, &req, &load_opts);
 }

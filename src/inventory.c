@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "process.h"
+
 static int add_entry(struct inventory *inv, const struct kernel_paths *paths,
 		     const char *name)
 {
@@ -96,7 +98,12 @@ int inventory_load(struct ledger *ledger, const struct kernel_paths *paths,
 		return r;
 
 	for (size_t i = 0; i < inv->n_records; i++) {
-		r = add_record(inv, paths, &inv->records[i]);
+		struct ledger_record *rec = &inv->records[i];
+
+		if (rec->state == RECORD_RUNNING &&
+		    process_liveness(paths, &rec->process) == PROCESS_EXITED)
+			rec->state = RECORD_EXITED;
+		r = add_record(inv, paths, rec);
 		if (r < 0) {
 			inventory_free(inv);
 			return r;

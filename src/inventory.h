@@ -30,7 +30,11 @@ struct inventory {
 	size_t n_entries;
 };
 
-/* Read every record and the kernel state of each module they name. */
+/*
+ * Read every record and the kernel state of each module they name. A
+ * running record whose process has exited becomes RECORD_EXITED, so its
+ * modules are no longer counted as requested by a running container.
+ */
 int inventory_load(struct ledger *ledger, const struct kernel_paths *paths,
 		   struct inventory *inv);
 

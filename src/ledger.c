@@ -48,6 +48,7 @@ static const char *const state_names[] = {
 	[RECORD_RUNNING] = "running",
 	[RECORD_STOPPED] = "stopped",
 	[RECORD_FAILED] = "failed",
+	[RECORD_EXITED] = "exited",
 };
 
 const char *module_origin_name(enum module_origin origin)
@@ -373,6 +374,16 @@ static struct json_object *module_to_json(const struct ledger_module *m)
 	return obj;
 }
 
+static struct json_object *process_to_json(const struct process_identity *process)
+{
+	struct json_object *obj = json_object_new_object();
+
+	json_object_object_add(obj, "pid", json_object_new_int(process->pid));
+	json_object_object_add(obj, "start_time", json_object_new_uint64(process->start_time));
+	json_object_object_add(obj, "pid_ns", json_object_new_uint64(process->pid_ns));
+	return obj;
+}
+
 static struct json_object *record_to_json(const struct ledger_record *rec)
 {
 	_cleanup_json_ struct json_object *obj = json_object_new_object();
@@ -390,6 +401,8 @@ static struct json_object *record_to_json(const struct ledger_record *rec)
 	if (rec->bundle)
 		json_object_object_add(obj, "bundle", json_object_new_string(rec->bundle));
 	json_object_object_add(obj, "state", json_object_new_string(state_names[rec->state]));
+	if (rec->process.pid > 0)
+		json_object_object_add(obj, "process", process_to_json(&rec->process));
 	json_object_object_add(obj, "started", json_object_new_string(rec->started));
 	if (rec->stopped[0])
 		json_object_object_add(obj, "stopped", json_object_new_string(rec->stopped));
@@ -567,13 +580,33 @@ static int parse_state(struct json_object *obj, struct ledger_record *rec)
 
 	if (get_string(obj, "state", &state) < 0)
 		return -EINVAL;
-	for (size_t s = 0; s < ARRAY_SIZE(state_names); s++) {
+	/* RECORD_EXITED is never written, so it is not read either. */
+	for (size_t s = 0; s < RECORD_EXITED; s++) {
 		if (strcmp(state, state_names[s]) == 0) {
 			rec->state = (enum record_state)s;
 			return 0;
 		}
 	}
 	return -EINVAL;
+}
+
+/* A record without a valid "process" leaves rec->process unknown, as records before it did. */
+static void parse_process(struct json_object *obj, struct ledger_record *rec)
+{
+	struct json_object *process, *pid, *start_time, *pid_ns;
+
+	if (!json_object_object_get_ex(obj, "process", &process) ||
+	    !json_object_object_get_ex(process, "pid", &pid) ||
+	    !json_object_object_get_ex(process, "start_time", &start_time) ||
+	    !json_object_object_get_ex(process, "pid_ns", &pid_ns) ||
+	    !json_object_is_type(pid, json_type_int) || json_object_get_int(pid) <= 0)
+		return;
+
+	rec->process = (struct process_identity){
+		.pid = json_object_get_int(pid),
+		.start_time = json_object_get_uint64(start_time),
+		.pid_ns = json_object_get_uint64(pid_ns),
+	};
 }
 
 static int parse_record(struct json_object *obj, struct ledger_record *rec)
@@ -591,6 +624,7 @@ static int parse_record(struct json_object *obj, struct ledger_record *rec)
 		return -EINVAL;
 	get_string(obj, "stopped", &stopped);
 	get_string(obj, "bundle", &bundle);
+	parse_process(obj, rec);
 
 	rec->id = strdup(id);
 	if (!rec->id)

@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 #include "names.h"
+#include "process.h"
 #include "request.h"
 
 /* /run is a tmpfs on systemd hosts, so the ledger is gone after a reboot, as the modules are. */
@@ -42,6 +43,13 @@ enum record_state {
 	RECORD_RUNNING,
 	RECORD_STOPPED,
 	RECORD_FAILED, /* the hook failed, so the container did not start */
+	/*
+	 * Running in the record, but its process has exited and no poststop
+	 * hook ran. Set when records are read for status and unload, never
+	 * written.
+	 */
+	RECORD_EXITED,
+	RECORD_STATE_COUNT,
 };
 
 /* One module that a container's request resolved to or depended on. */
@@ -62,6 +70,7 @@ struct ledger_record {
 	 */
 	char *bundle;
 	enum record_state state;
+	struct process_identity process; /* the container's process; pid 0 when unknown */
 	char started[32]; /* UTC, RFC 3339 */
 	char stopped[32]; /* "" while running */
 	struct name_list requested;

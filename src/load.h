@@ -25,6 +25,7 @@ struct load_context {
 	const char *container; /* escaped container id, for messages */
 	const char *id;        /* container id as the runtime sent it, for the ledger */
 	const char *bundle;    /* bundle directory, which distinguishes containers sharing an id */
+	int pid;               /* the container's process from the OCI state, or 0 */
 	struct ledger *ledger; /* NULL when the state directory cannot be used */
 };
 

@@ -5,8 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernel.h"
 #include "log.h"
 #include "names.h"
+#include "process.h"
 
 int record_snapshot(const struct load_job *job, struct plan_snapshot *snap)
 {
@@ -73,6 +75,20 @@ static enum module_origin origin_for_outcome(enum load_outcome outcome)
 	return outcome == LOAD_BUILTIN ? ORIGIN_BUILTIN : ORIGIN_PRESENT;
 }
 
+/* Without the process, status and unload treat the record as running until poststop. */
+static void identify_process(const struct load_context *ctx, struct ledger_record *rec)
+{
+	int r;
+
+	if (ctx->pid <= 0)
+		return;
+
+	r = process_identify(&kernel_paths_host, ctx->pid, &rec->process);
+	if (r < 0)
+		log_line(LOG_DEBUG, "container %s: cannot read process %d in %s: %s",
+			 ctx->container, ctx->pid, kernel_paths_host.procfs, strerror(-r));
+}
+
 void record_request(const struct load_context *ctx, const struct request *req,
 		    const struct load_job *job, struct ledger_record *rec)
 {
@@ -94,6 +110,7 @@ void record_request(const struct load_context *ctx, const struct request *req,
 	}
 
 	rec->state = ok ? RECORD_RUNNING : RECORD_FAILED;
+	identify_process(ctx, rec);
 	ledger_stamp(rec->started, sizeof(rec->started));
 	if (r >= 0)
 		r = ledger_write(ctx->ledger, rec);

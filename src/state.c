@@ -2,6 +2,8 @@
 #include "state.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -62,6 +64,20 @@ static int get_bundle(struct json_object *root, struct oci_state *state, char *r
 	return 0;
 }
 
+static void get_pid(struct json_object *root, struct oci_state *state)
+{
+	struct json_object *value;
+	int64_t pid;
+
+	if (!json_object_object_get_ex(root, "pid", &value) ||
+	    !json_object_is_type(value, json_type_int))
+		return;
+
+	pid = json_object_get_int64(value);
+	if (pid > 0 && pid <= INT_MAX)
+		state->pid = (int)pid;
+}
+
 int state_parse(const char *buf, size_t len, struct oci_state *state, char *reason,
 		size_t reasonlen)
 {
@@ -92,6 +108,8 @@ int state_parse(const char *buf, size_t len, struct oci_state *state, char *reas
 		state_free(state);
 		return r;
 	}
+
+	get_pid(root, state);
 	return 0;
 }
 

@@ -18,11 +18,13 @@ struct oci_state {
 	char *id;
 	char *bundle;
 	char *status; /* NULL when the runtime sent no status */
+	int pid;      /* the container's process, or 0 when the runtime sent none */
 };
 
 /*
  * Parse the OCI state JSON in buf. The bundle comes from "bundle", or from
- * "bundlePath" as older runtimes send it, and must be an absolute path.
+ * "bundlePath" as older runtimes send it, and must be an absolute path. A
+ * "pid" that is not a positive integer is ignored.
  * Returns 0, or -EINVAL with a reason written to reason.
  */
 int state_parse(const char *buf, size_t len, struct oci_state *state, char *reason,

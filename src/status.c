@@ -76,9 +76,18 @@ static void format_containers(const struct inventory_entry *e, char *buf, size_t
 		snprintf(buf, buflen, "-");
 }
 
-static void count_states(const struct inventory *inv, size_t counts[3])
+/* A module that is not loaded now was inserted by nobody, so the column says "-". */
+static const char *by_hook(const struct inventory_entry *e)
 {
-	counts[RECORD_RUNNING] = counts[RECORD_STOPPED] = counts[RECORD_FAILED] = 0;
+	if (e->state == MODULE_ABSENT)
+		return "-";
+	return e->inserted_for ? "yes" : "no";
+}
+
+static void count_states(const struct inventory *inv, size_t counts[RECORD_STATE_COUNT])
+{
+	for (size_t s = 0; s < RECORD_STATE_COUNT; s++)
+		counts[s] = 0;
 	for (size_t i = 0; i < inv->n_records; i++)
 		counts[inv->records[i].state]++;
 }
@@ -87,7 +96,7 @@ static void print_table(const struct inventory *inv, const size_t *order, const 
 			FILE *out)
 {
 	int width = (int)strlen("MODULE");
-	size_t counts[3];
+	size_t counts[RECORD_STATE_COUNT];
 
 	for (size_t i = 0; i < inv->n_entries; i++)
 		if ((int)strlen(inv->entries[i].name) > width)
@@ -104,14 +113,16 @@ static void print_table(const struct inventory *inv, const size_t *order, const 
 		if (e->refcnt >= 0)
 			snprintf(refcnt, sizeof(refcnt), "%d", e->refcnt);
 		fprintf(out, "%-*s  %-7s  %-7s  %6s  %-20s  %s\n", width, e->name,
-			module_state_name(e->state), e->inserted_for ? "yes" : "no", refcnt,
-			holders, containers);
+			module_state_name(e->state), by_hook(e), refcnt, holders, containers);
 	}
 
 	count_states(inv, counts);
-	fprintf(out, "\n%zu %s recorded in %s: %zu running, %zu stopped, %zu failed\n",
+	fprintf(out, "\n%zu %s recorded in %s: %zu running, %zu stopped, %zu failed",
 		inv->n_records, inv->n_records == 1 ? "container" : "containers", dir,
 		counts[RECORD_RUNNING], counts[RECORD_STOPPED], counts[RECORD_FAILED]);
+	if (counts[RECORD_EXITED])
+		fprintf(out, ", %zu exited without poststop", counts[RECORD_EXITED]);
+	fputc('\n', out);
 }
 
 static struct json_object *entry_to_json(const struct inventory_entry *e)
@@ -157,6 +168,8 @@ static struct json_object *record_to_json(const struct ledger_record *rec)
 
 	json_object_object_add(obj, "id", json_object_new_string(rec->id));
 	json_object_object_add(obj, "state", json_object_new_string(record_state_name(rec->state)));
+	json_object_object_add(obj, "pid", rec->process.pid > 0 ? json_object_new_int(rec->process.pid)
+								: NULL);
 	json_object_object_add(obj, "started", json_object_new_string(rec->started));
 	json_object_object_add(obj, "stopped",
 			       rec->stopped[0] ? json_object_new_string(rec->stopped) : NULL);

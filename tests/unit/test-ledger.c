@@ -165,6 +165,27 @@ static void test_write_read_round_trip(void **state)
 	assert_int_equal(back.modules[0].inode, 42);
 	assert_int_equal(back.modules[1].origin, ORIGIN_PRESENT);
 	assert_false(back.modules[1].requested);
+	assert_int_equal(back.process.pid, 0);
+
+	ledger_record_free(&rec);
+	ledger_record_free(&back);
+}
+
+static void test_write_read_process(void **state)
+{
+	struct fixture *fx = *state;
+	struct ledger_record rec, back = { 0 };
+
+	make_record(&rec, "web/2", RECORD_RUNNING);
+	rec.process = (struct process_identity){ .pid = 4321,
+						 .start_time = 1ULL << 40,
+						 .pid_ns = 4026531836ULL };
+	assert_int_equal(ledger_write(fx->ledger, &rec), 0);
+
+	assert_int_equal(ledger_read(fx->ledger, "web/2", NULL, &back), 0);
+	assert_int_equal(back.process.pid, 4321);
+	assert_int_equal(back.process.start_time, 1ULL << 40);
+	assert_int_equal(back.process.pid_ns, 4026531836ULL);
 
 	ledger_record_free(&rec);
 	ledger_record_free(&back);
@@ -601,6 +622,68 @@ static void test_unload_explains_kept_modules(void **state)
 	free(output);
 }
 
+/*
+ * Give the fake procfs a PID namespace and a process 77 started at tick
+ * 4242. Returns the namespace inode.
+ */
+static unsigned long long fake_process_77(struct fixture *fx)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "mkdir -p '%s/self/ns' '%s/77'", fx->root, fx->root);
+	assert_int_equal(system(path), 0);
+	snprintf(path, sizeof(path), "%s/self/ns", fx->root);
+	write_file(path, "pid", "");
+	snprintf(path, sizeof(path), "%s/77", fx->root);
+	write_file(path, "stat", "77 (sleep) S 1 77 77 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 4242 0\n");
+	snprintf(path, sizeof(path), "%s/self/ns/pid", fx->root);
+	assert_int_equal(stat(path, &st), 0);
+	return (unsigned long long)st.st_ino;
+}
+
+static void record_with_process(struct fixture *fx, const char *id, const char *module,
+				struct process_identity process)
+{
+	struct ledger_record rec;
+
+	make_record(&rec, id, RECORD_RUNNING);
+	rec.process = process;
+	assert_int_equal(ledger_record_add_module(&rec, module, ORIGIN_PRESENT, true, 0), 0);
+	assert_int_equal(ledger_write(fx->ledger, &rec), 0);
+	ledger_record_free(&rec);
+}
+
+/* A running record whose process is gone or replaced no longer keeps its modules. */
+static void test_unload_skips_exited_containers(void **state)
+{
+	struct fixture *fx = *state;
+	unsigned long long ns = fake_process_77(fx);
+	char *output;
+	int r;
+
+	fake_module(fx, "ip_vs", 0, NULL);
+	fake_module(fx, "nf_nat", 0, NULL);
+	fake_module(fx, "vxlan", 0, NULL);
+	fake_module(fx, "dummy", 0, NULL);
+	record_inserted(fx, "owner", RECORD_STOPPED, "ip_vs", true);
+	record_inserted(fx, "owner2", RECORD_STOPPED, "nf_nat", true);
+	record_inserted(fx, "owner3", RECORD_STOPPED, "vxlan", true);
+	record_inserted(fx, "owner4", RECORD_STOPPED, "dummy", true);
+	record_with_process(fx, "alive", "ip_vs", (struct process_identity){ 77, 4242, ns });
+	record_with_process(fx, "gone", "nf_nat", (struct process_identity){ 78, 4242, ns });
+	record_with_process(fx, "reused", "vxlan", (struct process_identity){ 77, 99, ns });
+	record_with_process(fx, "elsewhere", "dummy", (struct process_identity){ 78, 1, ns + 1 });
+
+	output = dry_run_output(fx, (char *[]){ "ip_vs", "nf_nat", "vxlan", "dummy" }, 4, &r);
+	assert_int_equal(r, 1);
+	assert_string_equal(output, "would remove vxlan\n"
+				    "would remove nf_nat\n"
+				    "kept ip_vs: still requested by container alive\n"
+				    "kept dummy: still requested by container elsewhere\n");
+	free(output);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -609,6 +692,7 @@ int main(void)
 		cmocka_unit_test(test_stem_long_ids_fit_and_differ),
 		cmocka_unit_test(test_add_module_keeps_inserted),
 		cmocka_unit_test_setup_teardown(test_write_read_round_trip, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_write_read_process, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_replaces_same_id, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_read_all_skips_partial_files, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lock_times_out_while_held, setup, teardown),
@@ -631,6 +715,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_unload_removes_dependents_first, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_unload_explains_kept_modules, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unload_skips_exited_containers, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

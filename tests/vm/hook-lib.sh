@@ -13,13 +13,14 @@ make_hook_bundle() {
 }
 
 # Run the hook as prestart for container ID with the OCI state on stdin.
-# Extra arguments go to the hook.
+# The state's pid is $prestart_pid, or 1 when it is unset. Extra arguments
+# go to the hook.
 # Usage: hook_prestart ID [HOOK_ARGS...]
 hook_prestart() {
     prestart_id=$1
     shift
-    printf '{"ociVersion":"1.0.2","id":"%s","status":"creating","pid":1,"bundle":"%s"}' \
-        "$prestart_id" "$bundles_dir/$prestart_id" |
+    printf '{"ociVersion":"1.0.2","id":"%s","status":"creating","pid":%d,"bundle":"%s"}' \
+        "$prestart_id" "${prestart_pid:-1}" "$bundles_dir/$prestart_id" |
         "$hook" --state-dir "$state_dir" "$@"
 }
 

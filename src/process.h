@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include "kernel.h"
+
+/*
+ * Identity of a container's process, as the OCI state names it: enough to
+ * tell later whether that process still runs, and not another one that got
+ * its PID.
+ */
+struct process_identity {
+	int pid; /* 0 when unknown */
+	unsigned long long start_time; /* field 22 of /proc/PID/stat, in clock ticks after boot */
+	unsigned long long pid_ns;     /* inode of the PID namespace in which pid was read */
+};
+
+enum process_liveness {
+	PROCESS_UNKNOWN, /* no PID, or it was read in another PID namespace */
+	PROCESS_ALIVE,
+	PROCESS_EXITED, /* gone, a zombie, or its PID now belongs to another process */
+};
+
+/*
+ * Fill id for pid from <procfs>/PID/stat and <procfs>/self/ns/pid. Returns 0,
+ * or a negative errno with id->pid set to 0.
+ */
+int process_identify(const struct kernel_paths *paths, int pid, struct process_identity *id);
+
+/* Tell whether the process that id names still runs. */
+enum process_liveness process_liveness(const struct kernel_paths *paths,
+				       const struct process_identity *id);

@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* Tests for telling whether a container's process still runs (src/process.c). */
+#include <signal.h>
+#include <sys/wait.h>
+
+#include "unit.h"
+
+#include "process.h"
+
+static const struct kernel_paths host = { .sysfs = "/sys", .procfs = "/proc" };
+
+/* Fork a child that waits for SIGKILL. */
+static pid_t start_child(void)
+{
+	pid_t pid = fork();
+
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		for (;;)
+			pause();
+	}
+	return pid;
+}
+
+static void test_identify_running_child(void **state)
+{
+	struct process_identity id;
+	pid_t child = start_child();
+	(void)state;
+
+	assert_int_equal(process_identify(&host, child, &id), 0);
+	assert_int_equal(id.pid, child);
+	assert_true(id.start_time > 0);
+	assert_true(id.pid_ns > 0);
+	assert_int_equal(process_liveness(&host, &id), PROCESS_ALIVE);
+
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+}
+
+static void test_reaped_child_exited(void **state)
+{
+	struct process_identity id;
+	pid_t child = start_child();
+	(void)state;
+
+	assert_int_equal(process_identify(&host, child, &id), 0);
+	kill(child, SIGKILL);
+	assert_int_equal(waitpid(child, NULL, 0), child);
+	assert_int_equal(process_liveness(&host, &id), PROCESS_EXITED);
+}
+
+/* A container's init that died but is not reaped yet is a zombie. */
+static void test_zombie_child_exited(void **state)
+{
+	struct process_identity id;
+	pid_t child = start_child();
+	siginfo_t info;
+	(void)state;
+
+	assert_int_equal(process_identify(&host, child, &id), 0);
+	kill(child, SIGKILL);
+	assert_int_equal(waitid(P_PID, (id_t)child, &info, WEXITED | WNOWAIT), 0);
+	assert_int_equal(process_liveness(&host, &id), PROCESS_EXITED);
+	assert_int_equal(waitpid(child, NULL, 0), child);
+}
+
+/* A reused PID belongs to a process with another start time. */
+static void test_reused_pid_exited(void **state)
+{
+	struct process_identity id;
+	(void)state;
+
+	assert_int_equal(process_identify(&host, getpid(), &id), 0);
+	id.start_time++;
+	assert_int_equal(process_liveness(&host, &id), PROCESS_EXITED);
+}
+
+static void test_other_pid_namespace_unknown(void **state)
+{
+	struct process_identity id;
+	(void)state;
+
+	assert_int_equal(process_identify(&host, getpid(), &id), 0);
+	id.pid_ns++;
+	assert_int_equal(process_liveness(&host, &id), PROCESS_UNKNOWN);
+}
+
+static void test_no_pid_unknown(void **state)
+{
+	struct process_identity id = { 0 };
+	(void)state;
+
+	assert_int_equal(process_liveness(&host, &id), PROCESS_UNKNOWN);
+	assert_int_equal(process_identify(&host, 0, &id), -EINVAL);
+	assert_int_equal(process_identify(&host, -4, &id), -EINVAL);
+	assert_int_equal(id.pid, 0);
+}
+
+/* Write <dir>/self/ns/pid and <dir>/77/stat for a process named comm. */
+static void make_fake_proc(const char *dir, const char *comm, const char *rest)
+{
+	char path[4096], stat[1024];
+	int n;
+
+	make_dirs(path_join(path, sizeof(path), dir, "self/ns"));
+	write_file(path_join(path, sizeof(path), dir, "self/ns/pid"), "", 0);
+	make_dirs(path_join(path, sizeof(path), dir, "77"));
+	n = snprintf(stat, sizeof(stat), "77 (%s) %s\n", comm, rest);
+	write_file(path_join(path, sizeof(path), dir, "77/stat"), stat, (size_t)n);
+}
+
+/* Fields 3 to 21 of a sleeping process, then start time 4242 and field 23. */
+#define STAT_REST "S 1 77 77 0 -1 4194560 100 0 0 0 1 2 0 0 20 0 1 0 4242 2252800"
+
+/* The command name may contain spaces and parentheses. */
+static void test_parse_odd_command_name(void **state)
+{
+	const struct kernel_paths fake = { .sysfs = "/nonexistent", .procfs = *state };
+	struct process_identity id;
+
+	make_fake_proc(*state, "a) b (c ) 1 2", STAT_REST);
+	assert_int_equal(process_identify(&fake, 77, &id), 0);
+	assert_int_equal(id.start_time, 4242);
+	assert_int_equal(process_liveness(&fake, &id), PROCESS_ALIVE);
+}
+
+static void test_parse_short_stat_invalid(void **state)
+{
+	const struct kernel_paths fake = { .sysfs = "/nonexistent", .procfs = *state };
+	struct process_identity id;
+
+	make_fake_proc(*state, "sh", "S 1 77 77 0");
+	assert_int_equal(process_identify(&fake, 77, &id), -EINVAL);
+	assert_int_equal(id.pid, 0);
+
+	make_fake_proc(*state, "sh", "S 1 77 77 0 -1 4194560 100 0 0 0 1 2 0 0 20 0 1 0 x 5");
+	assert_int_equal(process_identify(&fake, 77, &id), -EINVAL);
+}
+
+int main(void)
+{
+	struct CMUnitTest tests[UNIT_MAX_TESTS];
+	size_t n = 0;
+
+	ADD_TEST(tests, &n, test_identify_running_child);
+	ADD_TEST(tests, &n, test_reaped_child_exited);
+	ADD_TEST(tests, &n, test_zombie_child_exited);
+	ADD_TEST(tests, &n, test_reused_pid_exited);
+	ADD_TEST(tests, &n, test_other_pid_namespace_unknown);
+	ADD_TEST(tests, &n, test_no_pid_unknown);
+	ADD_TEST_TMPDIR(tests, &n, test_parse_odd_command_name);
+	ADD_TEST_TMPDIR(tests, &n, test_parse_short_stat_invalid);
+	return RUN_TESTS("process", tests, n);
+}
