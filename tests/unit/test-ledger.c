@@ -259,22 +259,32 @@ static void test_lock_times_out_while_held(void **state)
 }
 
 /* A waiter gets the lock when its holder lets go, long before the deadline. */
-static void test_lock_waiter_wakes_on_release(void **state)
+/*
+ * Take the insert lock and leave it to a child process, which lets go after
+ * ms milliseconds. Returns the child's pid.
+ */
+static pid_t lend_insert_lock(struct fixture *fx, int ms)
 {
-	struct fixture *fx = *state;
 	int held = ledger_lock(fx->ledger, LEDGER_INSERT_LOCK, LOCK_EX, 100);
-	long long start;
 	pid_t child;
-	int fd, status;
 
 	assert_true(held >= 0);
 	child = fork();
 	assert_true(child >= 0);
 	if (child == 0) {
-		usleep(200 * 1000);
+		usleep((useconds_t)ms * 1000);
 		_exit(0); /* the lock goes with the last descriptor */
 	}
 	close(held);
+	return child;
+}
+
+static void test_lock_waiter_wakes_on_release(void **state)
+{
+	struct fixture *fx = *state;
+	pid_t child = lend_insert_lock(fx, 200);
+	long long start;
+	int fd, status;
 
 	start = monotonic_ms();
 	fd = ledger_lock(fx->ledger, LEDGER_INSERT_LOCK, LOCK_EX, 20000);
@@ -297,16 +307,7 @@ static void test_lock_reports_wait(void **state)
 	assert_false(waited);
 	close(fd);
 
-	held = ledger_lock(fx->ledger, LEDGER_INSERT_LOCK, LOCK_EX, 100);
-	assert_true(held >= 0);
-	child = fork();
-	assert_true(child >= 0);
-	if (child == 0) {
-		usleep(100 * 1000);
-		_exit(0);
-	}
-	close(held);
-
+	child = lend_insert_lock(fx, 100);
 	fd = ledger_lock_waited(fx->ledger, LEDGER_INSERT_LOCK, LOCK_SH, 20000, &waited);
 	assert_true(fd >= 0);
 	assert_true(waited);
@@ -329,18 +330,8 @@ static void test_lock_reports_wait(void **state)
 static void test_lock_deadline_ends_every_wait(void **state)
 {
 	struct fixture *fx = *state;
-	int held = ledger_lock(fx->ledger, LEDGER_INSERT_LOCK, LOCK_EX, 100);
-	pid_t child;
+	pid_t child = lend_insert_lock(fx, 200);
 	int fd, status;
-
-	assert_true(held >= 0);
-	child = fork();
-	assert_true(child >= 0);
-	if (child == 0) {
-		usleep(200 * 1000);
-		_exit(0);
-	}
-	close(held);
 
 	ledger_set_lock_deadline(fx->ledger, monotonic_ms() - 1);
 	assert_int_equal(ledger_lock(fx->ledger, LEDGER_INSERT_LOCK, LOCK_EX, 20000), -ETIMEDOUT);
