@@ -7,6 +7,9 @@
 #include "config.h"
 #include "log.h"
 
+/* Room kept at the end of the summary for the count of names left out and the note. */
+#define SUMMARY_CUT_ROOM 192
+
 /* Append to a fixed buffer, cutting at its end. */
 static void append(char *buf, size_t buflen, size_t *used, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
@@ -63,13 +66,24 @@ static void describe(char *buf, size_t buflen, size_t *used, const struct load_r
 void report_results(const char *container, const struct load_result *results, size_t n,
 		    const char *note)
 {
-	char summary[3072];
-	size_t used = 0, failed = 0;
+	char summary[REPORT_SUMMARY_MAX];
+	size_t used = 0, failed = 0, cut = 0;
 
+	summary[0] = '\0';
 	for (size_t i = 0; i < n; i++) {
 		const struct load_result *res = &results[i];
+		size_t before = used;
 
-		describe(summary, sizeof(summary), &used, res);
+		/* A name that does not fit whole is left out, and counted. */
+		if (!cut) {
+			describe(summary, sizeof(summary) - SUMMARY_CUT_ROOM, &used, res);
+			if (used >= sizeof(summary) - SUMMARY_CUT_ROOM - 1) {
+				used = before;
+				summary[used] = '\0';
+			}
+		}
+		if (used == before)
+			cut++;
 		if (load_outcome_is_present(res->outcome))
 			continue;
 		failed++;
@@ -79,6 +93,9 @@ void report_results(const char *container, const struct load_result *results, si
 			   res->cause);
 	}
 
+	if (cut)
+		append(summary, sizeof(summary), &used, ", and %zu more names (failures are on "
+		       "stderr too)", cut);
 	if (note)
 		append(summary, sizeof(summary), &used, "; %s", note);
 	log_line(failed ? LOG_ERR : LOG_INFO, "container %s: %s", container, summary);

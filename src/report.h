@@ -6,6 +6,12 @@
 #include "loader.h"
 #include "request.h"
 
+/*
+ * Size of the syslog summary of one request, with its end. Names that do
+ * not fit are left out whole and counted at its end.
+ */
+#define REPORT_SUMMARY_MAX 3072
+
 /* Print each invalid name on stderr and log one line for the container. */
 void report_invalid_request(const char *container, const struct request *req);
 
