@@ -58,6 +58,20 @@ static int read_pid_ns(const struct kernel_paths *paths, unsigned long long *ino
 	return 0;
 }
 
+int process_in_other_mount_ns(const struct kernel_paths *paths, int pid)
+{
+	char path[64];
+	struct stat self, other;
+
+	snprintf(path, sizeof(path), "%s/self/ns/mnt", paths->procfs);
+	if (stat(path, &self) < 0)
+		return -errno;
+	snprintf(path, sizeof(path), "%s/%d/ns/mnt", paths->procfs, pid);
+	if (stat(path, &other) < 0)
+		return -errno;
+	return self.st_ino != other.st_ino || self.st_dev != other.st_dev;
+}
+
 int process_identify(const struct kernel_paths *paths, int pid, struct process_identity *id)
 {
 	char state;

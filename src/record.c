@@ -75,18 +75,31 @@ static enum module_origin origin_for_outcome(enum load_outcome outcome)
 	return outcome == LOAD_BUILTIN ? ORIGIN_BUILTIN : ORIGIN_PRESENT;
 }
 
-/* Without the process, status and unload treat the record as running until poststop. */
+/*
+ * Keep the container's process in the record. Without it, status and unload
+ * treat the record as running until poststop. A process in the hook's own
+ * mount namespace is not a container's, so it is not kept: its exit would
+ * say nothing about the container.
+ */
 static void identify_process(const struct load_context *ctx, struct ledger_record *rec)
 {
+	const struct kernel_paths *paths = &kernel_paths_host;
 	int r;
 
 	if (ctx->pid <= 0)
 		return;
 
-	r = process_identify(&kernel_paths_host, ctx->pid, &rec->process);
+	r = process_in_other_mount_ns(paths, ctx->pid);
+	if (r == 0) {
+		log_line(LOG_DEBUG, "container %s: process %d shares the hook's mount namespace, "
+			 "so its record stays running until poststop", ctx->container, ctx->pid);
+		return;
+	}
+	if (r > 0)
+		r = process_identify(paths, ctx->pid, &rec->process);
 	if (r < 0)
 		log_line(LOG_DEBUG, "container %s: cannot read process %d in %s: %s",
-			 ctx->container, ctx->pid, kernel_paths_host.procfs, strerror(-r));
+			 ctx->container, ctx->pid, paths->procfs, strerror(-r));
 }
 
 void record_request(const struct load_context *ctx, const struct request *req,

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /* Tests for telling whether a container's process still runs (src/process.c). */
+#include <limits.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/wait.h>
 
@@ -97,6 +99,44 @@ static void test_no_pid_unknown(void **state)
 	assert_int_equal(id.pid, 0);
 }
 
+static void test_own_mount_ns_not_other(void **state)
+{
+	(void)state;
+
+	assert_int_equal(process_in_other_mount_ns(&host, getpid()), 0);
+	assert_int_equal(process_in_other_mount_ns(&host, INT_MAX), -ENOENT);
+}
+
+/* Fork a child that enters a new mount namespace, as a container's process does. */
+static void test_child_in_new_mount_ns(void **state)
+{
+	int ready[2];
+	char result = 0;
+	pid_t child;
+	(void)state;
+
+	assert_int_equal(pipe(ready), 0);
+	child = fork();
+	assert_true(child >= 0);
+	if (child == 0) {
+		result = unshare(CLONE_NEWNS) == 0 ? 'y' : 'n';
+		if (write(ready[1], &result, 1) != 1)
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	close(ready[1]);
+	assert_int_equal(read(ready[0], &result, 1), 1);
+	close(ready[0]);
+
+	if (result == 'y')
+		assert_int_equal(process_in_other_mount_ns(&host, child), 1);
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	if (result != 'y')
+		skip(); /* unshare(CLONE_NEWNS) needs CAP_SYS_ADMIN */
+}
+
 /* Write <dir>/self/ns/pid and <dir>/77/stat for a process named comm. */
 static void make_fake_proc(const char *dir, const char *comm, const char *rest)
 {
@@ -149,6 +189,8 @@ int main(void)
 	ADD_TEST(tests, &n, test_reused_pid_exited);
 	ADD_TEST(tests, &n, test_other_pid_namespace_unknown);
 	ADD_TEST(tests, &n, test_no_pid_unknown);
+	ADD_TEST(tests, &n, test_own_mount_ns_not_other);
+	ADD_TEST(tests, &n, test_child_in_new_mount_ns);
 	ADD_TEST_TMPDIR(tests, &n, test_parse_odd_command_name);
 	ADD_TEST_TMPDIR(tests, &n, test_parse_short_stat_invalid);
 	return RUN_TESTS("process", tests, n);
