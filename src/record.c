@@ -78,8 +78,8 @@ static enum module_origin origin_for_outcome(enum load_outcome outcome)
 /*
  * Keep the container's process in the record. Without it, status and unload
  * treat the record as running until poststop. A process in the hook's own
- * mount namespace is not a container's, so it is not kept: its exit would
- * say nothing about the container.
+ * mount namespace is not a container's, so it is not kept, because its exit
+ * would not show that the container ended.
  */
 static void identify_process(const struct load_context *ctx, struct ledger_record *rec)
 {
