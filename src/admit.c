@@ -181,6 +181,7 @@ int admit_planned(struct loader *loader, const struct policy *policy,
 
 		if (!check)
 			return -ENOMEM;
+		check->softdep = !step->required;
 		check_would_load(ctx, policy, read_file_facts, check);
 	}
 

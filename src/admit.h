@@ -18,6 +18,7 @@ enum module_check_state {
 struct module_check {
 	char module[MODULE_NAME_MAX + 1];
 	bool requested; /* the name resolved to it; false for a dependency */
+	bool softdep;   /* a softdep, whose failure does not fail the request */
 	enum module_check_state state;
 	struct module_facts facts; /* read only for modules that would be inserted */
 	struct policy_verdict verdict;

@@ -123,6 +123,13 @@ static void describe_trust(char *buf, size_t buflen, const struct module_check *
 		 check->facts.blacklisted ? ", blacklisted in modprobe.d" : "");
 }
 
+static const char *module_role(const struct module_check *check)
+{
+	if (check->requested)
+		return "requested";
+	return check->softdep ? "softdep, whose failure would not fail the request" : "dependency";
+}
+
 static void print_text_name(const struct load_result *res, const struct admission *adm)
 {
 	printf("%s: %s", res->name, name_status(res, adm));
@@ -135,7 +142,7 @@ static void print_text_name(const struct load_result *res, const struct admissio
 		char trust[512];
 
 		describe_trust(trust, sizeof(trust), check);
-		printf("  %s: %s, %s%s\n", check->module, check->requested ? "requested" : "dependency",
+		printf("  %s: %s, %s%s\n", check->module, module_role(check),
 		       module_check_state_name(check->state), trust);
 		printf("    %s\n", check->verdict.reason);
 	}
@@ -191,6 +198,7 @@ static struct json_object *json_module(const struct module_check *check)
 
 	json_add_string(obj, "module", check->module);
 	json_add_bool(obj, "requested", check->requested);
+	json_add_bool(obj, "softdep", check->softdep);
 	json_add_string(obj, "state", module_check_state_name(check->state));
 	if (would_load && facts->known) {
 		json_add_bool(obj, "has_file", facts->has_file);
