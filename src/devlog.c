@@ -31,7 +31,7 @@
 static struct sockaddr_un devlog_address = { .sun_family = AF_UNIX, .sun_path = "/dev/log" };
 static int devlog_fd = -1;
 static bool devlog_stream;
-static bool devlog_stalled;
+static bool stalled;
 
 static int connect_socket(int type)
 {
@@ -89,7 +89,7 @@ void devlog_send(int priority, const char *ident, const char *line)
 	char message[DEVLOG_LINE_MAX];
 	int len, r;
 
-	if (devlog_stalled)
+	if (stalled)
 		return;
 
 	len = snprintf(message, sizeof(message), "<%d>%s[%d]: %s", priority, ident,
@@ -107,7 +107,17 @@ void devlog_send(int priority, const char *ident, const char *line)
 		r = send_message(message, (size_t)len);
 	}
 	if (r == -EAGAIN)
-		devlog_stalled = true;
+		stalled = true;
+}
+
+bool devlog_stalled(void)
+{
+	return stalled;
+}
+
+void devlog_stall(void)
+{
+	stalled = true;
 }
 
 void devlog_close(void)
@@ -120,6 +130,6 @@ void devlog_close(void)
 void devlog_use_path(const char *path)
 {
 	devlog_close();
-	devlog_stalled = false;
+	stalled = false;
 	snprintf(devlog_address.sun_path, sizeof(devlog_address.sun_path), "%s", path);
 }

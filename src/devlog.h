@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
+#include <stdbool.h>
+
 /*
  * Send one line to the syslog daemon through /dev/log, with the facility
  * and priority of priority and the header "ident[pid]: ". The first line
@@ -9,6 +11,12 @@
  * daemon does not take it within a second, unlike syslog(3).
  */
 void devlog_send(int priority, const char *ident, const char *line);
+
+/* Whether a line timed out, so this process drops its later lines. */
+bool devlog_stalled(void);
+
+/* Drop every later line, as after a timeout (for a run handed over after one). */
+void devlog_stall(void);
 
 /* Close the connection, if any. */
 void devlog_close(void);

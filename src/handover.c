@@ -10,6 +10,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "util.h"
 
 static char **command;
@@ -136,6 +137,8 @@ int handover_exec(char *reason, size_t reasonlen)
 		r = pass_lock();
 	if (r >= 0)
 		r = pass_lock_deadline();
+	if (r >= 0)
+		r = log_pass_on();
 	if (r >= 0 && setenv(HANDOVER_DONE_ENV, "1", 1) < 0)
 		r = -errno;
 	if (r < 0) {

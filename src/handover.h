@@ -31,6 +31,10 @@
 /* Environment variable through which the lock deadline (ledger.h) is passed on. */
 #define HANDOVER_DEADLINE_ENV "OCI_KMOD_HOOK_LOCK_DEADLINE"
 
+/* Environment variables through which log.c passes on what the run already logged. */
+#define HANDOVER_LOGGED_ENV "OCI_KMOD_HOOK_LOGGED"
+#define HANDOVER_SYSLOG_STALLED_ENV "OCI_KMOD_HOOK_SYSLOG_STALLED"
+
 /* Environment variable set for the handed-over run, so it is never handed over again. */
 #define HANDOVER_DONE_ENV "OCI_KMOD_HOOK_HANDED_OVER"
 

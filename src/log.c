@@ -4,19 +4,102 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "devlog.h"
+#include "handover.h"
 #include "utc.h"
 
 /* Maximum length of a written line. Longer lines are cut, so output stays bounded. */
 #define LOG_LINE_MAX 4096
 
+/* Most lines remembered for a handover. The libkmod binary writes any further ones again. */
+#define LOG_HANDED_MAX 16
+
 static int log_fd = -1;
 static bool log_debug;
+
+/*
+ * Hashes of the lines that this process wrote, and of those that the run
+ * which handed over to it wrote and that it has not written again yet.
+ */
+static uint64_t written[LOG_HANDED_MAX], handed[LOG_HANDED_MAX];
+static size_t n_written, n_handed;
+
+/* FNV-1a over the destination ('e' for stderr, 's' for syslog and the file) and the line. */
+static uint64_t line_hash(char destination, const char *line)
+{
+	uint64_t hash = 0xcbf29ce484222325ULL;
+
+	hash = (hash ^ (unsigned char)destination) * 0x100000001b3ULL;
+	for (; *line; line++)
+		hash = (hash ^ (unsigned char)*line) * 0x100000001b3ULL;
+	return hash;
+}
+
+/*
+ * Tell whether the run that handed over already wrote this line, and
+ * forget it then, so that a line written twice before is written again
+ * once. Otherwise remember the line for a handover of this process.
+ */
+static bool written_before_handover(char destination, const char *line)
+{
+	uint64_t hash = line_hash(destination, line);
+
+	for (size_t i = 0; i < n_handed; i++) {
+		if (handed[i] == hash) {
+			handed[i] = handed[--n_handed];
+			return true;
+		}
+	}
+	if (n_written < LOG_HANDED_MAX)
+		written[n_written++] = hash;
+	return false;
+}
+
+int log_pass_on(void)
+{
+	char value[LOG_HANDED_MAX * 17 + 1] = "";
+	size_t used = 0;
+
+	for (size_t i = 0; i < n_written; i++)
+		used += (size_t)snprintf(value + used, sizeof(value) - used, "%s%016llx",
+					 i ? "," : "", (unsigned long long)written[i]);
+	if (setenv(HANDOVER_LOGGED_ENV, value, 1) < 0)
+		return -errno;
+
+	if (!devlog_stalled())
+		return unsetenv(HANDOVER_SYSLOG_STALLED_ENV) < 0 ? -errno : 0;
+	return setenv(HANDOVER_SYSLOG_STALLED_ENV, "1", 1) < 0 ? -errno : 0;
+}
+
+/* In the run that was handed over: take what the run before it logged. */
+static void take_handed_over(void)
+{
+	const char *value = getenv(HANDOVER_LOGGED_ENV);
+	bool handed_over = getenv(HANDOVER_DONE_ENV) != NULL;
+
+	if (handed_over && getenv(HANDOVER_SYSLOG_STALLED_ENV))
+		devlog_stall();
+
+	while (handed_over && value && *value && n_handed < LOG_HANDED_MAX) {
+		char *end;
+
+		handed[n_handed++] = strtoull(value, &end, 16);
+		if (end == value || (*end != ',' && *end != '\0'))
+			break;
+		value = *end ? end + 1 : end;
+	}
+
+	/* The value points into the environment, so it is removed only now. */
+	unsetenv(HANDOVER_LOGGED_ENV);
+	unsetenv(HANDOVER_SYSLOG_STALLED_ENV);
+}
 
 /*
  * Open the log file without blocking, because a FIFO would hold up every
@@ -53,6 +136,7 @@ static int open_log_file(const char *file_path)
 int log_open(const char *file_path, bool debug)
 {
 	log_debug = debug;
+	take_handed_over();
 
 	if (file_path) {
 		log_fd = open_log_file(file_path);
@@ -98,6 +182,8 @@ static void vlog_line(int priority, const char *fmt, va_list ap)
 		return;
 
 	vsnprintf(line, sizeof(line), fmt, ap);
+	if (written_before_handover('s', line))
+		return;
 
 	devlog_send(LOG_DAEMON | priority, PROGRAM_NAME, line);
 
@@ -122,6 +208,8 @@ void log_stderr(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
+	if (written_before_handover('e', line))
+		return;
 
 	fprintf(stderr, "%s: %s\n", PROGRAM_NAME, line);
 }

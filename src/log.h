@@ -26,3 +26,11 @@ void log_stderr(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_problem(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 bool log_debug_enabled(void);
+
+/*
+ * Name the lines logged so far, and a syslog daemon that timed out, in the
+ * environment for the libkmod binary, which runs the command again from the
+ * start. log_open() in that binary takes them, so that it does not write
+ * the same lines a second time. Returns 0 or a negative errno.
+ */
+int log_pass_on(void);
