@@ -381,6 +381,7 @@ static struct json_object *process_to_json(const struct process_identity *proces
 	json_object_object_add(obj, "pid", json_object_new_int(process->pid));
 	json_object_object_add(obj, "start_time", json_object_new_uint64(process->start_time));
 	json_object_object_add(obj, "pid_ns", json_object_new_uint64(process->pid_ns));
+	json_object_object_add(obj, "time_ns", json_object_new_uint64(process->time_ns));
 	return obj;
 }
 
@@ -590,22 +591,42 @@ static int parse_state(struct json_object *obj, struct ledger_record *rec)
 	return -EINVAL;
 }
 
+/* Read a non-negative integer at most max from obj's key. */
+static bool get_count(struct json_object *obj, const char *key, int64_t max,
+		      unsigned long long *ret)
+{
+	struct json_object *value;
+
+	if (!json_object_object_get_ex(obj, key, &value) ||
+	    !json_object_is_type(value, json_type_int))
+		return false;
+
+	/* json-c clamps values beyond int64 to its limits, which max rules out. */
+	errno = 0;
+	if (json_object_get_int64(value) < 0 || json_object_get_int64(value) > max || errno)
+		return false;
+	*ret = (unsigned long long)json_object_get_int64(value);
+	return true;
+}
+
 /* A record without a valid "process" leaves rec->process unknown, as records before it did. */
 static void parse_process(struct json_object *obj, struct ledger_record *rec)
 {
-	struct json_object *process, *pid, *start_time, *pid_ns;
+	unsigned long long pid, start_time, pid_ns, time_ns;
+	struct json_object *process;
 
 	if (!json_object_object_get_ex(obj, "process", &process) ||
-	    !json_object_object_get_ex(process, "pid", &pid) ||
-	    !json_object_object_get_ex(process, "start_time", &start_time) ||
-	    !json_object_object_get_ex(process, "pid_ns", &pid_ns) ||
-	    !json_object_is_type(pid, json_type_int) || json_object_get_int(pid) <= 0)
+	    !get_count(process, "pid", INT_MAX, &pid) || pid == 0 ||
+	    !get_count(process, "start_time", INT64_MAX - 1, &start_time) ||
+	    !get_count(process, "pid_ns", INT64_MAX - 1, &pid_ns) ||
+	    !get_count(process, "time_ns", INT64_MAX - 1, &time_ns))
 		return;
 
 	rec->process = (struct process_identity){
-		.pid = json_object_get_int(pid),
-		.start_time = json_object_get_uint64(start_time),
-		.pid_ns = json_object_get_uint64(pid_ns),
+		.pid = (int)pid,
+		.start_time = start_time,
+		.pid_ns = pid_ns,
+		.time_ns = time_ns,
 	};
 }
 

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include "process.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "util.h"
 
@@ -46,16 +49,80 @@ static int read_stat(const struct kernel_paths *paths, int pid, char *state,
 	return 0;
 }
 
-static int read_pid_ns(const struct kernel_paths *paths, unsigned long long *ino)
+/* Inode of this process's namespace of the given type, or 0 when the kernel has none. */
+static int read_ns(const struct kernel_paths *paths, const char *type, unsigned long long *ino)
 {
 	char path[64];
 	struct stat st;
 
-	snprintf(path, sizeof(path), "%s/self/ns/pid", paths->procfs);
-	if (stat(path, &st) < 0)
-		return -errno;
+	snprintf(path, sizeof(path), "%s/self/ns/%s", paths->procfs, type);
+	if (stat(path, &st) < 0) {
+		*ino = 0;
+		return errno == ENOENT && strcmp(type, "time") == 0 ? 0 : -errno;
+	}
 	*ino = (unsigned long long)st.st_ino;
 	return 0;
+}
+
+/*
+ * Whether procfs shows this process's PID namespace: <procfs>/self names
+ * getpid(). A process that unshared its PID namespace and kept the old
+ * procfs would read PIDs of the other namespace there.
+ */
+static bool procfs_is_own(const struct kernel_paths *paths)
+{
+	char path[64], target[32];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "%s/self", paths->procfs);
+	n = readlink(path, target, sizeof(target) - 1);
+	if (n <= 0)
+		return false;
+	target[n] = '\0';
+	return strtol(target, NULL, 10) == (long)getpid();
+}
+
+/* Read the namespaces and check procfs, which the numbers of an identity depend on. */
+static int read_context(const struct kernel_paths *paths, unsigned long long *pid_ns,
+			unsigned long long *time_ns)
+{
+	int r;
+
+	if (!procfs_is_own(paths))
+		return -EXDEV;
+	r = read_ns(paths, "pid", pid_ns);
+	if (r >= 0)
+		r = read_ns(paths, "time", time_ns);
+	return r;
+}
+
+/* Count the threads of pid that have not exited, from <procfs>/PID/task. */
+static int count_threads(const struct kernel_paths *paths, int pid)
+{
+	char path[64];
+	struct dirent *entry;
+	DIR *dir;
+	int n = 0;
+
+	snprintf(path, sizeof(path), "%s/%d/task", paths->procfs, pid);
+	dir = opendir(path);
+	if (!dir)
+		return -errno;
+	while ((entry = readdir(dir)))
+		if (entry->d_name[0] != '.')
+			n++;
+	closedir(dir);
+	return n;
+}
+
+/* Whether procfs shows other users' processes; with hidepid it hides them, PID 1 included. */
+static bool procfs_shows_all(const struct kernel_paths *paths)
+{
+	char path[64];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/1", paths->procfs);
+	return stat(path, &st) == 0;
 }
 
 int process_in_other_mount_ns(const struct kernel_paths *paths, int pid)
@@ -81,7 +148,7 @@ int process_identify(const struct kernel_paths *paths, int pid, struct process_i
 	if (pid <= 0)
 		return -EINVAL;
 
-	r = read_pid_ns(paths, &id->pid_ns);
+	r = read_context(paths, &id->pid_ns, &id->time_ns);
 	if (r >= 0)
 		r = read_stat(paths, pid, &state, &id->start_time);
 	if (r < 0) {
@@ -93,22 +160,31 @@ int process_identify(const struct kernel_paths *paths, int pid, struct process_i
 	return 0;
 }
 
+/* A zombie leader whose other threads still run is a process that still runs. */
+static bool is_dead(const struct kernel_paths *paths, int pid, char state)
+{
+	if (state == 'X')
+		return true;
+	return state == 'Z' && count_threads(paths, pid) <= 1;
+}
+
 enum process_liveness process_liveness(const struct kernel_paths *paths,
 				       const struct process_identity *id)
 {
-	unsigned long long pid_ns, start_time;
+	unsigned long long pid_ns, time_ns, start_time;
 	char state;
 	int r;
 
-	if (id->pid <= 0 || read_pid_ns(paths, &pid_ns) < 0 || pid_ns != id->pid_ns)
+	if (id->pid <= 0 || read_context(paths, &pid_ns, &time_ns) < 0 || pid_ns != id->pid_ns ||
+	    time_ns != id->time_ns)
 		return PROCESS_UNKNOWN;
 
 	r = read_stat(paths, id->pid, &state, &start_time);
 	if (r == -ENOENT || r == -ESRCH)
-		return PROCESS_EXITED;
+		return procfs_shows_all(paths) ? PROCESS_EXITED : PROCESS_UNKNOWN;
 	if (r < 0)
 		return PROCESS_UNKNOWN;
-	if (start_time != id->start_time || state == 'Z' || state == 'X')
+	if (start_time != id->start_time || is_dead(paths, id->pid, state))
 		return PROCESS_EXITED;
 	return PROCESS_ALIVE;
 }

@@ -12,17 +12,24 @@ struct process_identity {
 	int pid; /* 0 when unknown */
 	unsigned long long start_time; /* field 22 of /proc/PID/stat, in clock ticks after boot */
 	unsigned long long pid_ns;     /* inode of the PID namespace in which pid was read */
+	/* Inode of the time namespace, which shifts start times, or 0 before Linux 5.6. */
+	unsigned long long time_ns;
 };
 
 enum process_liveness {
-	PROCESS_UNKNOWN, /* no PID, or it was read in another PID namespace */
+	/*
+	 * No PID; or it was read in another PID or time namespace, through a
+	 * procfs of another PID namespace, or where procfs hides processes.
+	 */
+	PROCESS_UNKNOWN,
 	PROCESS_ALIVE,
-	PROCESS_EXITED, /* gone, a zombie, or its PID now belongs to another process */
+	PROCESS_EXITED, /* gone, a zombie without threads, or its PID now names another process */
 };
 
 /*
- * Fill id for pid from <procfs>/PID/stat and <procfs>/self/ns/pid. Returns 0,
- * or a negative errno with id->pid set to 0.
+ * Fill id for pid from <procfs>/PID/stat and the namespaces in <procfs>/self/ns.
+ * Returns 0, or a negative errno with id->pid set to 0: -EXDEV when procfs
+ * belongs to another PID namespace.
  */
 int process_identify(const struct kernel_paths *paths, int pid, struct process_identity *id);
 

@@ -97,7 +97,10 @@ static void identify_process(const struct load_context *ctx, struct ledger_recor
 	}
 	if (r > 0)
 		r = process_identify(paths, ctx->pid, &rec->process);
-	if (r < 0)
+	if (r == -EXDEV)
+		log_line(LOG_DEBUG, "container %s: %s shows another PID namespace, so process %d "
+			 "is not kept", ctx->container, paths->procfs, ctx->pid);
+	else if (r < 0)
 		log_line(LOG_DEBUG, "container %s: cannot read process %d in %s: %s",
 			 ctx->container, ctx->pid, paths->procfs, strerror(-r));
 }

@@ -179,13 +179,15 @@ static void test_write_read_process(void **state)
 	make_record(&rec, "web/2", RECORD_RUNNING);
 	rec.process = (struct process_identity){ .pid = 4321,
 						 .start_time = 1ULL << 40,
-						 .pid_ns = 4026531836ULL };
+						 .pid_ns = 4026531836ULL,
+						 .time_ns = 4026531834ULL };
 	assert_int_equal(ledger_write(fx->ledger, &rec), 0);
 
 	assert_int_equal(ledger_read(fx->ledger, "web/2", NULL, &back), 0);
 	assert_int_equal(back.process.pid, 4321);
 	assert_int_equal(back.process.start_time, 1ULL << 40);
 	assert_int_equal(back.process.pid_ns, 4026531836ULL);
+	assert_int_equal(back.process.time_ns, 4026531834ULL);
 
 	ledger_record_free(&rec);
 	ledger_record_free(&back);
@@ -614,23 +616,29 @@ static void test_unload_explains_kept_modules(void **state)
 }
 
 /*
- * Give the fake procfs a PID namespace and a process 77 started at tick
- * 4242. Returns the namespace inode.
+ * Give the fake procfs this process as self, with its namespaces, PID 1, and
+ * a process 77 started at tick 4242. Returns the identity of process 77.
  */
-static unsigned long long fake_process_77(struct fixture *fx)
+static struct process_identity fake_process_77(struct fixture *fx)
 {
-	char path[PATH_MAX];
+	struct process_identity id = { .pid = 77, .start_time = 4242 };
+	char path[PATH_MAX * 2];
 	struct stat st;
+	int self = (int)getpid();
 
-	snprintf(path, sizeof(path), "mkdir -p '%s/self/ns' '%s/77'", fx->root, fx->root);
+	snprintf(path, sizeof(path), "cd '%s' && mkdir -p %d/ns 77 1 && touch %d/ns/pid %d/ns/time "
+		 "&& ln -s %d self", fx->root, self, self, self, self);
 	assert_int_equal(system(path), 0);
-	snprintf(path, sizeof(path), "%s/self/ns", fx->root);
-	write_file(path, "pid", "");
 	snprintf(path, sizeof(path), "%s/77", fx->root);
 	write_file(path, "stat", "77 (sleep) S 1 77 77 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 4242 0\n");
+
 	snprintf(path, sizeof(path), "%s/self/ns/pid", fx->root);
 	assert_int_equal(stat(path, &st), 0);
-	return (unsigned long long)st.st_ino;
+	id.pid_ns = (unsigned long long)st.st_ino;
+	snprintf(path, sizeof(path), "%s/self/ns/time", fx->root);
+	assert_int_equal(stat(path, &st), 0);
+	id.time_ns = (unsigned long long)st.st_ino;
+	return id;
 }
 
 static void record_with_process(struct fixture *fx, const char *id, const char *module,
@@ -649,29 +657,40 @@ static void record_with_process(struct fixture *fx, const char *id, const char *
 static void test_unload_skips_exited_containers(void **state)
 {
 	struct fixture *fx = *state;
-	unsigned long long ns = fake_process_77(fx);
+	struct process_identity alive = fake_process_77(fx), gone = alive, reused = alive,
+				elsewhere = alive, other_time = alive;
 	char *output;
 	int r;
+
+	gone.pid = 78;
+	reused.start_time = 99;
+	elsewhere.pid_ns++;
+	other_time.time_ns++;
 
 	fake_module(fx, "ip_vs", 0, NULL);
 	fake_module(fx, "nf_nat", 0, NULL);
 	fake_module(fx, "vxlan", 0, NULL);
 	fake_module(fx, "dummy", 0, NULL);
+	fake_module(fx, "bridge", 0, NULL);
 	record_inserted(fx, "owner", RECORD_STOPPED, "ip_vs", true);
 	record_inserted(fx, "owner2", RECORD_STOPPED, "nf_nat", true);
 	record_inserted(fx, "owner3", RECORD_STOPPED, "vxlan", true);
 	record_inserted(fx, "owner4", RECORD_STOPPED, "dummy", true);
-	record_with_process(fx, "alive", "ip_vs", (struct process_identity){ 77, 4242, ns });
-	record_with_process(fx, "gone", "nf_nat", (struct process_identity){ 78, 4242, ns });
-	record_with_process(fx, "reused", "vxlan", (struct process_identity){ 77, 99, ns });
-	record_with_process(fx, "elsewhere", "dummy", (struct process_identity){ 78, 1, ns + 1 });
+	record_inserted(fx, "owner5", RECORD_STOPPED, "bridge", true);
+	record_with_process(fx, "alive", "ip_vs", alive);
+	record_with_process(fx, "gone", "nf_nat", gone);
+	record_with_process(fx, "reused", "vxlan", reused);
+	record_with_process(fx, "elsewhere", "dummy", elsewhere);
+	record_with_process(fx, "other-time", "bridge", other_time);
 
-	output = dry_run_output(fx, (char *[]){ "ip_vs", "nf_nat", "vxlan", "dummy" }, 4, &r);
+	output = dry_run_output(fx, (char *[]){ "ip_vs", "nf_nat", "vxlan", "dummy", "bridge" }, 5,
+				&r);
 	assert_int_equal(r, 1);
 	assert_string_equal(output, "would remove vxlan\n"
 				    "would remove nf_nat\n"
 				    "kept ip_vs: still requested by container alive\n"
-				    "kept dummy: still requested by container elsewhere\n");
+				    "kept dummy: still requested by container elsewhere\n"
+				    "kept bridge: still requested by container other-time\n");
 	free(output);
 }
 

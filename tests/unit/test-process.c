@@ -137,21 +137,30 @@ static void test_child_in_new_mount_ns(void **state)
 		skip(); /* unshare(CLONE_NEWNS) needs CAP_SYS_ADMIN */
 }
 
-/* Write <dir>/self/ns/pid and <dir>/77/stat for a process named comm. */
+/*
+ * Write a fake procfs in dir: self, a symlink to this process's PID with its
+ * namespaces, PID 1, and <dir>/77/stat for a process named comm.
+ */
 static void make_fake_proc(const char *dir, const char *comm, const char *rest)
 {
-	char path[4096], stat[1024];
+	char path[4096], target[32], stat[1024];
 	int n;
 
-	make_dirs(path_join(path, sizeof(path), dir, "self/ns"));
-	write_file(path_join(path, sizeof(path), dir, "self/ns/pid"), "", 0);
-	make_dirs(path_join(path, sizeof(path), dir, "77"));
+	snprintf(target, sizeof(target), "%d", (int)getpid());
+	make_dirs(path_join(path, sizeof(path), dir, "%s/ns", target));
+	write_file(path_join(path, sizeof(path), dir, "%s/ns/pid", target), "", 0);
+	write_file(path_join(path, sizeof(path), dir, "%s/ns/time", target), "", 0);
+	unlink(path_join(path, sizeof(path), dir, "self"));
+	assert_int_equal(symlink(target, path), 0);
+	make_dirs(path_join(path, sizeof(path), dir, "1"));
+	make_dirs(path_join(path, sizeof(path), dir, "77/task/77"));
 	n = snprintf(stat, sizeof(stat), "77 (%s) %s\n", comm, rest);
 	write_file(path_join(path, sizeof(path), dir, "77/stat"), stat, (size_t)n);
 }
 
 /* Fields 3 to 21 of a sleeping process, then start time 4242 and field 23. */
 #define STAT_REST "S 1 77 77 0 -1 4194560 100 0 0 0 1 2 0 0 20 0 1 0 4242 2252800"
+#define ZOMBIE_STAT_REST "Z 1 77 77 0 -1 4194560 100 0 0 0 1 2 0 0 20 0 1 0 4242 0"
 
 /* The command name may contain spaces and parentheses. */
 static void test_parse_odd_command_name(void **state)
@@ -163,6 +172,66 @@ static void test_parse_odd_command_name(void **state)
 	assert_int_equal(process_identify(&fake, 77, &id), 0);
 	assert_int_equal(id.start_time, 4242);
 	assert_int_equal(process_liveness(&fake, &id), PROCESS_ALIVE);
+}
+
+/* A zombie leader counts as exited only when no other thread of it runs. */
+static void test_zombie_leader_with_threads_alive(void **state)
+{
+	const struct kernel_paths fake = { .sysfs = "/nonexistent", .procfs = *state };
+	struct process_identity id;
+	char path[4096];
+
+	make_fake_proc(*state, "sleep", STAT_REST);
+	assert_int_equal(process_identify(&fake, 77, &id), 0);
+	make_fake_proc(*state, "sleep", ZOMBIE_STAT_REST);
+	assert_int_equal(process_liveness(&fake, &id), PROCESS_EXITED);
+
+	make_dirs(path_join(path, sizeof(path), *state, "77/task/80"));
+	assert_int_equal(process_liveness(&fake, &id), PROCESS_ALIVE);
+}
+
+/* A procfs whose self is not this process shows another PID namespace. */
+static void test_foreign_procfs_unknown(void **state)
+{
+	const struct kernel_paths fake = { .sysfs = "/nonexistent", .procfs = *state };
+	struct process_identity id;
+	char path[4096];
+
+	make_fake_proc(*state, "sleep", STAT_REST);
+	assert_int_equal(process_identify(&fake, 77, &id), 0);
+
+	unlink(path_join(path, sizeof(path), *state, "self"));
+	assert_int_equal(symlink("1", path), 0);
+	assert_int_equal(process_liveness(&fake, &id), PROCESS_UNKNOWN);
+	assert_int_equal(process_identify(&fake, 77, &id), -EXDEV);
+	assert_int_equal(id.pid, 0);
+}
+
+/* With hidepid, a missing process may only be hidden, as PID 1 is. */
+static void test_hidden_processes_unknown(void **state)
+{
+	const struct kernel_paths fake = { .sysfs = "/nonexistent", .procfs = *state };
+	struct process_identity id;
+	char path[4096];
+
+	make_fake_proc(*state, "sleep", STAT_REST);
+	assert_int_equal(process_identify(&fake, 77, &id), 0);
+	unlink(path_join(path, sizeof(path), *state, "77/stat"));
+	assert_int_equal(process_liveness(&fake, &id), PROCESS_EXITED);
+
+	rmdir(path_join(path, sizeof(path), *state, "1"));
+	assert_int_equal(process_liveness(&fake, &id), PROCESS_UNKNOWN);
+}
+
+/* Start times shift with the time namespace, so another one leaves the answer unknown. */
+static void test_other_time_namespace_unknown(void **state)
+{
+	struct process_identity id;
+	(void)state;
+
+	assert_int_equal(process_identify(&host, getpid(), &id), 0);
+	id.time_ns++;
+	assert_int_equal(process_liveness(&host, &id), PROCESS_UNKNOWN);
 }
 
 static void test_parse_short_stat_invalid(void **state)
@@ -193,5 +262,9 @@ int main(void)
 	ADD_TEST(tests, &n, test_child_in_new_mount_ns);
 	ADD_TEST_TMPDIR(tests, &n, test_parse_odd_command_name);
 	ADD_TEST_TMPDIR(tests, &n, test_parse_short_stat_invalid);
+	ADD_TEST_TMPDIR(tests, &n, test_zombie_leader_with_threads_alive);
+	ADD_TEST_TMPDIR(tests, &n, test_foreign_procfs_unknown);
+	ADD_TEST_TMPDIR(tests, &n, test_hidden_processes_unknown);
+	ADD_TEST(tests, &n, test_other_time_namespace_unknown);
 	return RUN_TESTS("process", tests, n);
 }
