@@ -45,10 +45,10 @@ static const char *mount_ns_text(int same)
 	return "unknown (PID 1's is unreadable; the hook would refuse to insert)";
 }
 
-static int read_value(const struct check_options *opts, char **value, size_t *len)
+static int read_value(const struct check_options *opts, char **value, size_t *len,
+		      char *reason, size_t reasonlen)
 {
 	_cleanup_free_ char *config = NULL;
-	char reason[256];
 	size_t config_len;
 	int r;
 
@@ -58,12 +58,9 @@ static int read_value(const struct check_options *opts, char **value, size_t *le
 		return *value ? 1 : -ENOMEM;
 	}
 
-	r = config_read_file(opts->config_path, &config, &config_len, reason, sizeof(reason));
+	r = config_read_file(opts->config_path, &config, &config_len, reason, reasonlen);
 	if (r >= 0)
-		r = config_find_kernel_modules(config, config_len, value, len, reason,
-					       sizeof(reason));
-	if (r < 0)
-		fprintf(stderr, "%s: %s\n", PROGRAM_NAME, reason);
+		r = config_find_kernel_modules(config, config_len, value, len, reason, reasonlen);
 	return r;
 }
 
@@ -149,7 +146,7 @@ static void print_text_name(const struct load_result *res, const struct admissio
 }
 
 static void print_text(const struct load_job *job, const struct policy *policy,
-		       const struct kernel_status *ks)
+		       const struct kernel_status *ks, bool admitted)
 {
 	if (policy->invalid)
 		printf("policy: invalid, so every request is rejected: %s\n", policy->error);
@@ -163,9 +160,9 @@ static void print_text(const struct load_job *job, const struct policy *policy,
 				      : "module loading enabled",
 	       ks->cap_sys_module ? "present" : "missing", mount_ns_text(ks->same_mount_ns));
 
-	for (size_t i = 0; i < job->n; i++)
+	for (size_t i = 0; job && i < job->n; i++)
 		print_text_name(&job->results[i], &job->admissions[i]);
-	printf("result: %s\n", job_admitted(job) ? "admitted" : "refused");
+	printf("result: %s\n", admitted ? "admitted" : "refused");
 }
 
 static void json_add_string(struct json_object *obj, const char *key, const char *value)
@@ -272,7 +269,8 @@ static struct json_object *json_invalid_names(const struct request *req)
 }
 
 static void print_json(const struct load_job *job, const struct request *req,
-		       const struct policy *policy, const struct kernel_status *ks, bool admitted)
+		       const struct policy *policy, const struct kernel_status *ks, bool admitted,
+		       const char *error)
 {
 	_cleanup_json_ struct json_object *root = json_object_new_object();
 	struct json_object *names = json_object_new_array();
@@ -281,7 +279,9 @@ static void print_json(const struct load_job *job, const struct request *req,
 	json_object_object_add(root, "policy", json_policy(policy));
 	if (ks)
 		json_object_object_add(root, "kernel", json_kernel(ks));
+	json_object_object_add(root, "error", error[0] ? json_object_new_string(error) : NULL);
 	json_object_object_add(root, "invalid_names", json_invalid_names(req));
+	json_object_object_add(root, "invalid_count", json_object_new_int64((int64_t)req->n_problems));
 	for (size_t i = 0; job && i < job->n; i++)
 		json_object_array_add(names, json_name(&job->results[i], &job->admissions[i]));
 	json_object_object_add(root, "names", names);
@@ -295,46 +295,50 @@ static void print_invalid_request(const struct request *req)
 	size_t shown = req->n_problems < REQUEST_MAX_REPORTED ? req->n_problems
 							      : REQUEST_MAX_REPORTED;
 
-	if (req->too_many) {
-		fprintf(stderr, "%s: %s names more than %zu modules\n", PROGRAM_NAME,
-			KERNEL_MODULES_KEY, req->max_names);
+	if (req->too_many)
 		return;
-	}
 	for (size_t i = 0; i < shown; i++)
-		fprintf(stderr, "%s: invalid module name '%s': %s\n", PROGRAM_NAME,
-			req->problems[i].name, req->problems[i].why);
+		log_stderr("invalid module name '%s': %s", req->problems[i].name,
+			   req->problems[i].why);
 	if (req->n_problems > shown)
-		fprintf(stderr, "%s: %zu more invalid module names\n", PROGRAM_NAME,
-			req->n_problems - shown);
+		log_stderr("%zu more invalid module names", req->n_problems - shown);
 }
 
 /*
  * Parse the request with the policy's cap. Returns the exit status when it
  * ends the check, and HOOK_EXIT_OK when there are names to check. Invalid
  * names are printed and reported in *invalid, and the valid ones are still
- * checked, so that one typo does not hide the rest.
+ * checked, so that one typo does not hide the rest. A reason that ends the
+ * check early goes to error.
  */
 static int parse_request(const struct check_options *opts, const struct policy *policy,
-			 struct request *req, bool *invalid)
+			 struct request *req, bool *invalid, char *error, size_t errorlen)
 {
 	_cleanup_free_ char *value = NULL;
 	size_t len = 0;
 	int r;
 
-	r = read_value(opts, &value, &len);
-	if (r < 0)
+	r = read_value(opts, &value, &len, error, errorlen);
+	if (r < 0) {
+		log_stderr("%s", error);
 		return HOOK_EXIT_FAILED;
+	}
 	if (r == 0)
-		fprintf(stderr, "%s: %s is not set in %s\n", PROGRAM_NAME, KERNEL_MODULES_KEY,
-			opts->config_path);
+		log_stderr("%s is not set in %s", KERNEL_MODULES_KEY, opts->config_path);
 
 	r = request_parse(value ? value : "", len, policy_max_modules(policy), req);
 	*invalid = r == -EINVAL;
-	if (*invalid)
+	if (req->too_many) {
+		snprintf(error, errorlen, "%s names more than %zu modules (max-modules, %d "
+			 "unless the policy sets it)", KERNEL_MODULES_KEY, req->max_names,
+			 REQUEST_DEFAULT_MAX_NAMES);
+		log_stderr("%s", error);
+	} else if (*invalid) {
 		print_invalid_request(req);
+	}
 	if (*invalid && !req->too_many && req->n_names > 0) {
-		fprintf(stderr, "%s: the hook rejects the whole request for the invalid names; "
-			"the other names are checked below\n", PROGRAM_NAME);
+		log_stderr("the hook rejects the whole request for the invalid names; the other "
+			   "names are checked below");
 		return HOOK_EXIT_OK;
 	}
 	return r < 0 ? HOOK_EXIT_FAILED : HOOK_EXIT_OK;
@@ -348,32 +352,34 @@ int check_run(const struct check_options *opts)
 	const struct load_options load_opts = { .fast_path = true, .dry_run = true };
 	struct kernel_status ks = { 0 };
 	bool admitted, invalid = false;
+	char error[256] = "";
 	int r;
 
 	policy_init(&policy);
 	policy_load(&policy, opts->policy_path);
 	if (policy.invalid)
-		fprintf(stderr, "%s: %s; every request is rejected until the policy is fixed\n",
-			PROGRAM_NAME, policy.error);
+		log_stderr("%s; every request is rejected until the policy is fixed", policy.error);
 
-	r = parse_request(opts, &policy, &req, &invalid);
+	read_kernel_status(&ks);
+	r = parse_request(opts, &policy, &req, &invalid, error, sizeof(error));
 	if (r != HOOK_EXIT_OK) {
 		if (opts->json)
-			print_json(NULL, &req, &policy, NULL, false);
+			print_json(NULL, &req, &policy, &ks, false, error);
+		else
+			print_text(NULL, &policy, &ks, false);
 		return r;
 	}
 
-	read_kernel_status(&ks);
 	r = load_job_prepare(&job, "check", &policy, &req, &load_opts);
 	if (r < 0) {
-		fprintf(stderr, "%s: %s\n", PROGRAM_NAME, strerror(-r));
+		log_stderr("%s", strerror(-r));
 		return HOOK_EXIT_FAILED;
 	}
 
 	admitted = !invalid && job_admitted(&job);
 	if (opts->json)
-		print_json(&job, &req, &policy, &ks, admitted);
+		print_json(&job, &req, &policy, &ks, admitted, error);
 	else
-		print_text(&job, &policy, &ks);
+		print_text(&job, &policy, &ks, admitted);
 	return admitted ? HOOK_EXIT_OK : HOOK_EXIT_FAILED;
 }

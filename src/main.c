@@ -218,6 +218,9 @@ static int run_check(int argc, char **argv)
 	r = parse_check_options(argc - 1, argv + 1, &opts);
 	if (r <= 0)
 		return r == 0 ? HOOK_EXIT_OK : HOOK_EXIT_USAGE;
+
+	/* After a handover, this skips the lines that the first binary printed. */
+	log_open(NULL, false);
 	return check_run(&opts);
 }
 
