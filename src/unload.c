@@ -25,6 +25,12 @@ struct decision {
 	bool removed;    /* removed, or would be with --dry-run */
 	int err;         /* negative errno of a failed removal */
 	int dependency_of; /* index of the module whose removal made this one unused, or -1 */
+	/*
+	 * With --dry-run: references left when its last holder would go. A
+	 * holder may keep more than one (an IPVS scheduler keeps two of ip_vs),
+	 * so the dry run assumes they go with it and prints that assumption.
+	 */
+	int unattributed_refs;
 };
 
 struct unload_run {
@@ -77,6 +83,63 @@ static void want_dependency(struct unload_run *run, size_t i, size_t removed)
 }
 
 /*
+ * In a dry run, assume that the references left on a hook-inserted module
+ * without holders go with the removed module, and note how many.
+ */
+static void assume_released(struct unload_run *run, size_t i, size_t removed)
+{
+	struct inventory_entry *e = &run->inv.entries[i];
+
+	if (e->holders.n == 0 && e->refcnt > 0 && e->inserted_for) {
+		run->decisions[i].unattributed_refs = e->refcnt;
+		e->refcnt = 0;
+	}
+	want_dependency(run, i, removed);
+}
+
+static int entry_index(const struct unload_run *run, const char *name)
+{
+	for (size_t i = 0; i < run->inv.n_entries; i++)
+		if (strcmp(run->inv.entries[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+/*
+ * Softdeps of a module hold no place in holders/, though the module may keep
+ * references on them, as libcrc32c does on crc32c_generic.
+ */
+static void simulate_softdep_release(struct unload_run *run, size_t removed)
+{
+	struct kmod_module *mod = NULL;
+	struct kmod_list *pre = NULL, *post = NULL, *lists[2], *l;
+
+	if (kmod_module_new_from_name(run->kmod, run->inv.entries[removed].name, &mod) < 0)
+		return;
+	if (kmod_module_get_softdeps(mod, &pre, &post) < 0)
+		pre = post = NULL;
+	kmod_module_unref(mod);
+
+	lists[0] = pre;
+	lists[1] = post;
+	for (size_t k = 0; k < 2; k++) {
+		kmod_list_foreach(l, lists[k]) {
+			struct kmod_module *dep = kmod_module_get_module(l);
+			int j = entry_index(run, kmod_module_get_name(dep));
+
+			kmod_module_unref(dep);
+			if (j < 0 || run->decisions[j].removed)
+				continue;
+			/* As in a real run, only a module whose count would drop becomes a candidate. */
+			if (run->inv.entries[j].holders.n == 0 && run->inv.entries[j].refcnt > 0)
+				assume_released(run, (size_t)j, removed);
+		}
+	}
+	kmod_module_unref_list(pre);
+	kmod_module_unref_list(post);
+}
+
+/*
  * Account for a dry-run removal: drop the module from the holders of the
  * modules it used, and their reference count with it.
  */
@@ -92,8 +155,9 @@ static void simulate_release(struct unload_run *run, size_t removed)
 		name_list_remove(&e->holders, name);
 		if (e->refcnt > 0)
 			e->refcnt--;
-		want_dependency(run, i, removed);
+		assume_released(run, i, removed);
 	}
+	simulate_softdep_release(run, removed);
 }
 
 /*
@@ -198,7 +262,12 @@ static void report_removed(const struct unload_run *run, size_t i)
 	const struct decision *d = &run->decisions[i];
 	const char *verb = run->opts->dry_run ? "would remove" : "removed";
 
-	if (d->dependency_of >= 0)
+	if (d->dependency_of >= 0 && d->unattributed_refs > 0)
+		say(run, LOG_INFO, "%s %s (unused after removing %s, if its %d remaining %s with "
+		    "it)", verb, run->inv.entries[i].name, run->inv.entries[d->dependency_of].name,
+		    d->unattributed_refs, d->unattributed_refs == 1 ? "reference goes" :
+								      "references go");
+	else if (d->dependency_of >= 0)
 		say(run, LOG_INFO, "%s %s (unused after removing %s)", verb,
 		    run->inv.entries[i].name, run->inv.entries[d->dependency_of].name);
 	else
@@ -394,7 +463,15 @@ static int take_lock(const struct unload_options *opts, struct ledger *ledger,
 {
 	int fd = ledger_lock(ledger, name, LOCK_EX, LEDGER_LOCK_TIMEOUT_MS);
 
-	if (fd < 0 && opts->stopping_container)
+	if (fd == -ETIMEDOUT && opts->stopping_container)
+		log_line(LOG_ERR, "container %s stopped: timed out waiting for %s/%s, which a hook "
+			 "holds, to unload modules", opts->stopping_container, ledger_dir(ledger),
+			 name);
+	else if (fd == -ETIMEDOUT)
+		log_problem("timed out waiting for %s/%s, which a hook holds (a run waits at most "
+			    "%d s for all its locks)", ledger_dir(ledger), name,
+			    LEDGER_LOCK_TIMEOUT_MS / 1000);
+	else if (fd < 0 && opts->stopping_container)
 		log_line(LOG_ERR, "container %s stopped: cannot lock %s/%s to unload modules: %s",
 			 opts->stopping_container, ledger_dir(ledger), name, strerror(-fd));
 	else if (fd == -EACCES || fd == -EPERM)

@@ -593,6 +593,29 @@ static void test_unload_removes_dependents_first(void **state)
 	free(output);
 }
 
+/* An IPVS scheduler keeps two references of ip_vs, so the dry run names the extra one. */
+static void test_unload_dry_run_extra_references(void **state)
+{
+	struct fixture *fx = *state;
+	char *output;
+	int r;
+
+	fake_module(fx, "ip_vs_wlc", 0, NULL);
+	fake_module(fx, "ip_vs", 2, "ip_vs_wlc");
+	fake_module(fx, "nf_conntrack", 1, "ip_vs");
+	record_inserted(fx, "c1", RECORD_STOPPED, "ip_vs", false);
+	record_inserted(fx, "c2", RECORD_STOPPED, "ip_vs_wlc", true);
+	record_inserted(fx, "c3", RECORD_STOPPED, "nf_conntrack", false);
+
+	output = dry_run_output(fx, (char *[]){ "ip_vs_wlc" }, 1, &r);
+	assert_int_equal(r, 0);
+	assert_string_equal(output, "would remove ip_vs_wlc\n"
+				    "would remove ip_vs (unused after removing ip_vs_wlc, if its 1 "
+				    "remaining reference goes with it)\n"
+				    "would remove nf_conntrack (unused after removing ip_vs)\n");
+	free(output);
+}
+
 static void test_unload_explains_kept_modules(void **state)
 {
 	struct fixture *fx = *state;
@@ -725,6 +748,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_unload_removes_dependents_first, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_unload_explains_kept_modules, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unload_dry_run_extra_references, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_unload_skips_exited_containers, setup,
 						teardown),
 	};
