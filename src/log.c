@@ -120,12 +120,14 @@ static int open_log_file(const char *file_path)
 	if (fd < 0)
 		return -errno;
 
+	/*
+	 * O_NONBLOCK stays set. It changes nothing for a regular file, and a
+	 * terminal whose output is stopped drops the line instead of blocking.
+	 */
 	if (fstat(fd, &st) < 0)
 		r = -errno;
 	else if (!S_ISREG(st.st_mode) && !S_ISCHR(st.st_mode))
 		r = -ESPIPE;
-	else if (fcntl(fd, F_SETFL, O_APPEND) < 0)
-		r = -errno;
 	else
 		return fd;
 

@@ -10,6 +10,12 @@
 /* Room kept at the end of the summary for the count of names left out and the note. */
 #define SUMMARY_CUT_ROOM 192
 
+/* Room for the syslog header "<PRI>oci-kmod-hook[PID]: ", "container " and ": ". */
+#define MESSAGE_FRAME 48
+
+/* Minimum bytes of names in a summary, however long the container id. */
+#define SUMMARY_NAMES_MIN 128
+
 /* Append to a fixed buffer, cutting at its end. */
 static void append(char *buf, size_t buflen, size_t *used, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
@@ -36,8 +42,9 @@ void report_invalid_request(const char *container, const struct request *req)
 							      : REQUEST_MAX_REPORTED;
 
 	if (req->too_many) {
-		log_problem("container %s: %s names more than %zu modules; nothing was loaded",
-			    container, KERNEL_MODULES_KEY, req->max_names);
+		log_problem("container %s: %s names more than %zu modules (max-modules, %d unless "
+			    "the policy sets it); nothing was loaded", container, KERNEL_MODULES_KEY,
+			    req->max_names, REQUEST_DEFAULT_MAX_NAMES);
 		return;
 	}
 
@@ -48,8 +55,9 @@ void report_invalid_request(const char *container, const struct request *req)
 		log_stderr("container %s: %zu more invalid module names", container,
 			   req->n_problems - shown);
 
-	log_line(LOG_ERR, "container %s: %s rejected, %zu invalid module names; nothing was loaded",
-		 container, KERNEL_MODULES_KEY, req->n_problems);
+	log_line(LOG_ERR, "container %s: %s rejected, %zu invalid module %s; nothing was loaded",
+		 container, KERNEL_MODULES_KEY, req->n_problems,
+		 req->n_problems == 1 ? "name" : "names");
 }
 
 static void describe(char *buf, size_t buflen, size_t *used, const struct load_result *res)
@@ -63,11 +71,21 @@ static void describe(char *buf, size_t buflen, size_t *used, const struct load_r
 		append(buf, buflen, used, " %s", load_outcome_name(res->outcome));
 }
 
+/* Bytes of names that keep the summary's syslog message within REPORT_MESSAGE_MAX. */
+static size_t names_limit(const char *container)
+{
+	size_t frame = MESSAGE_FRAME + strlen(container) + SUMMARY_CUT_ROOM;
+
+	if (frame + SUMMARY_NAMES_MIN > REPORT_MESSAGE_MAX)
+		return SUMMARY_NAMES_MIN;
+	return REPORT_MESSAGE_MAX - frame;
+}
+
 void report_results(const char *container, const struct load_result *results, size_t n,
 		    const char *note)
 {
 	char summary[REPORT_SUMMARY_MAX];
-	size_t used = 0, failed = 0, cut = 0;
+	size_t used = 0, failed = 0, cut = 0, limit = names_limit(container);
 
 	summary[0] = '\0';
 	for (size_t i = 0; i < n; i++) {
@@ -76,8 +94,8 @@ void report_results(const char *container, const struct load_result *results, si
 
 		/* A name that does not fit whole is left out, and counted. */
 		if (!cut) {
-			describe(summary, sizeof(summary) - SUMMARY_CUT_ROOM, &used, res);
-			if (used >= sizeof(summary) - SUMMARY_CUT_ROOM - 1) {
+			describe(summary, limit, &used, res);
+			if (used >= limit - 1) {
 				used = before;
 				summary[used] = '\0';
 			}

@@ -7,9 +7,13 @@
 #include "request.h"
 
 /*
- * Size of the syslog summary of one request, with its end. Names that do
- * not fit are left out whole and counted at its end.
+ * Largest syslog message of a summary, header included: RFC 3164's limit,
+ * at which busybox syslogd cuts messages. Names that do not fit are left
+ * out whole and counted at the end of the summary.
  */
+#define REPORT_MESSAGE_MAX 1024
+
+/* Size of the summary buffer, with room for a note after the names. */
 #define REPORT_SUMMARY_MAX 3072
 
 /* Print each invalid name on stderr and log one line for the container. */

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /* Tests for what log.c passes on to the libkmod binary at a handover. */
+#include <termios.h>
+
 #include "unit.h"
 
 #include "devlog.h"
@@ -104,6 +106,33 @@ static void test_handover_keeps_stalled_syslog(void **state)
 	log_close();
 }
 
+/* A terminal whose output is stopped drops lines; without O_NONBLOCK it blocked. */
+static void test_stopped_terminal_does_not_block(void **state)
+{
+	char path[4096];
+	int master, slave;
+
+	devlog_use_path(path_join(path, sizeof(path), *state, "no-syslog"));
+	master = posix_openpt(O_RDWR | O_NOCTTY);
+	assert_true(master >= 0);
+	assert_int_equal(grantpt(master), 0);
+	assert_int_equal(unlockpt(master), 0);
+	slave = open(ptsname(master), O_RDWR | O_NOCTTY);
+	assert_true(slave >= 0);
+	assert_int_equal(tcflow(slave, TCOOFF), 0);
+
+	/* SIGALRM ends the test as failed if a line blocks. */
+	alarm(20);
+	assert_int_equal(log_open(ptsname(master), false), 0);
+	for (int i = 0; i < 100; i++)
+		log_line(LOG_ERR, "container c1: line %d", i);
+	log_close();
+	alarm(0);
+
+	close(slave);
+	close(master);
+}
+
 int main(void)
 {
 	struct CMUnitTest tests[UNIT_MAX_TESTS];
@@ -112,5 +141,6 @@ int main(void)
 	ADD_TEST_TMPDIR(tests, &n, test_handover_skips_written_lines);
 	ADD_TEST_TMPDIR(tests, &n, test_no_handover_writes_every_line);
 	ADD_TEST_TMPDIR(tests, &n, test_handover_keeps_stalled_syslog);
+	ADD_TEST_TMPDIR(tests, &n, test_stopped_terminal_does_not_block);
 	return RUN_TESTS("log", tests, n);
 }

@@ -223,7 +223,7 @@ static void test_hidden_processes_unknown(void **state)
 	assert_int_equal(process_liveness(&fake, &id), PROCESS_UNKNOWN);
 }
 
-/* Start times shift with the time namespace, so another one leaves the answer unknown. */
+/* Start times shift with the time namespace, so another one leaves the liveness unknown. */
 static void test_other_time_namespace_unknown(void **state)
 {
 	struct process_identity id;
