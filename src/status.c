@@ -92,6 +92,29 @@ static void count_states(const struct inventory *inv, size_t counts[RECORD_STATE
 		counts[inv->records[i].state]++;
 }
 
+/* Name the containers whose records are running but whose process exited. */
+static void print_exited(const struct inventory *inv, FILE *out)
+{
+	size_t shown = 0, total = 0;
+	char id[ESCAPED_BUFSZ];
+
+	for (size_t i = 0; i < inv->n_records; i++) {
+		const struct ledger_record *rec = &inv->records[i];
+
+		if (rec->state != RECORD_EXITED)
+			continue;
+		total++;
+		if (shown == TABLE_CONTAINERS_MAX)
+			continue;
+		escape_untrusted(id, sizeof(id), rec->id, strlen(rec->id), ESCAPED_MAX);
+		fprintf(out, "%s%s", shown++ ? ", " : "exited without poststop: ", id);
+	}
+	if (total > shown)
+		fprintf(out, " and %zu more", total - shown);
+	if (total)
+		fputc('\n', out);
+}
+
 static void print_table(const struct inventory *inv, const size_t *order, const char *dir,
 			FILE *out)
 {
@@ -123,6 +146,7 @@ static void print_table(const struct inventory *inv, const size_t *order, const 
 	if (counts[RECORD_EXITED])
 		fprintf(out, ", %zu exited without poststop", counts[RECORD_EXITED]);
 	fputc('\n', out);
+	print_exited(inv, out);
 }
 
 static struct json_object *entry_to_json(const struct inventory_entry *e)

@@ -61,7 +61,7 @@ static int remove_module(struct unload_run *run, const struct inventory_entry *e
 	int r;
 
 	escape_id(e->inserted_for, owner, sizeof(owner));
-	log_line(LOG_INFO, "removing module '%s', inserted for container %s", e->name, owner);
+	log_line(LOG_DEBUG, "removing module '%s', inserted for container %s", e->name, owner);
 
 	r = kmod_module_new_from_name(run->kmod, e->name, &mod);
 	if (r < 0)
@@ -278,6 +278,10 @@ static void report(struct unload_run *run)
 {
 	for (size_t k = 0; k < run->n_removed; k++)
 		report_removed(run, run->removal_order[k]);
+
+	if (run->n_removed == 0 && run->opts->n_names == 0)
+		say(run, LOG_DEBUG, "nothing to %s: no module that this hook inserted is loaded "
+		    "and unused", run->opts->dry_run ? "remove" : "unload");
 
 	for (size_t i = 0; i < run->inv.n_entries; i++) {
 		const struct decision *d = &run->decisions[i];
