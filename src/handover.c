@@ -182,7 +182,7 @@ long long handover_take_lock_deadline(long long latest)
 	char *end;
 
 	/* Only a run that was handed over takes it. */
-	if (!value || !getenv(HANDOVER_DONE_ENV))
+	if (!value || handover_is_first_binary() || !getenv(HANDOVER_DONE_ENV))
 		return latest;
 
 	errno = 0;

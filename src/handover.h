@@ -38,6 +38,14 @@
 /* Environment variable set for the handed-over run, so it is never handed over again. */
 #define HANDOVER_DONE_ENV "OCI_KMOD_HOOK_HANDED_OVER"
 
+/*
+ * Whether this binary hands runs over (oci-kmod-hook), rather than taking
+ * them (oci-kmod-hook-kmod). Only the second takes what a handover passes in
+ * the environment, so variables that a runtime sets for the hook change
+ * nothing. Defined next to kmod_dl_open(), which differs between the two.
+ */
+bool handover_is_first_binary(void);
+
 /* Remember the command line to run again. argv must stay valid. */
 void handover_save_command(char **argv);
 

@@ -17,3 +17,8 @@ int kmod_dl_open(char *reason, size_t reasonlen)
 {
 	return handover_exec(reason, reasonlen);
 }
+
+bool handover_is_first_binary(void)
+{
+	return true;
+}

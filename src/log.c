@@ -82,7 +82,7 @@ int log_pass_on(void)
 static void take_handed_over(void)
 {
 	const char *value = getenv(HANDOVER_LOGGED_ENV);
-	bool handed_over = getenv(HANDOVER_DONE_ENV) != NULL;
+	bool handed_over = !handover_is_first_binary() && getenv(HANDOVER_DONE_ENV);
 
 	if (handed_over && getenv(HANDOVER_SYSLOG_STALLED_ENV))
 		devlog_stall();

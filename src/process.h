@@ -34,11 +34,12 @@ enum process_liveness {
 int process_identify(const struct kernel_paths *paths, int pid, struct process_identity *id);
 
 /*
- * Tell whether pid runs in a mount namespace other than this process's, as
- * a container's process does by the time prestart and createRuntime hooks
- * run. Returns 1, 0, or a negative errno.
+ * Tell whether pid runs in mount and PID namespaces other than this
+ * process's, as a container's process does by the time prestart and
+ * createRuntime hooks run. Without its own PID namespace, the processes of
+ * a container outlive its first one. Returns 1, 0, or a negative errno.
  */
-int process_in_other_mount_ns(const struct kernel_paths *paths, int pid);
+int process_in_own_namespaces(const struct kernel_paths *paths, int pid);
 
 /* Tell whether the process that id names still runs. */
 enum process_liveness process_liveness(const struct kernel_paths *paths,

@@ -78,8 +78,9 @@ static enum module_origin origin_for_outcome(enum load_outcome outcome)
 /*
  * Keep the container's process in the record. Without it, status and unload
  * treat the record as running until poststop. A process in the hook's own
- * mount namespace is not a container's, so it is not kept, because its exit
- * would not show that the container ended.
+ * mount namespace is not a container's, and in the hook's PID namespace the
+ * container's other processes outlive it. So neither is kept, because its
+ * exit would not show that the container ended.
  */
 static void identify_process(const struct load_context *ctx, struct ledger_record *rec)
 {
@@ -89,10 +90,11 @@ static void identify_process(const struct load_context *ctx, struct ledger_recor
 	if (ctx->pid <= 0)
 		return;
 
-	r = process_in_other_mount_ns(paths, ctx->pid);
+	r = process_in_own_namespaces(paths, ctx->pid);
 	if (r == 0) {
-		log_line(LOG_DEBUG, "container %s: process %d shares the hook's mount namespace, "
-			 "so its record stays running until poststop", ctx->container, ctx->pid);
+		log_line(LOG_DEBUG, "container %s: process %d shares the hook's mount or PID "
+			 "namespace, so its record stays running until poststop", ctx->container,
+			 ctx->pid);
 		return;
 	}
 	if (r > 0)

@@ -107,7 +107,7 @@ static int entry_index(const struct unload_run *run, const char *name)
 
 /*
  * Softdeps of a module hold no place in holders/, though the module may keep
- * references on them, as libcrc32c does on crc32c_generic.
+ * a reference on them, as libcrc32c does on crc32c_generic.
  */
 static void simulate_softdep_release(struct unload_run *run, size_t removed)
 {
@@ -130,9 +130,15 @@ static void simulate_softdep_release(struct unload_run *run, size_t removed)
 			kmod_module_unref(dep);
 			if (j < 0 || run->decisions[j].removed)
 				continue;
-			/* As in a real run, only a module whose count would drop becomes a candidate. */
-			if (run->inv.entries[j].holders.n == 0 && run->inv.entries[j].refcnt > 0)
-				assume_released(run, (size_t)j, removed);
+			/*
+			 * Assume the removed module held one reference, as libcrc32c's
+			 * crypto handle does. Others, such as a crypto socket, stay.
+			 */
+			if (run->inv.entries[j].holders.n == 0 && run->inv.entries[j].refcnt > 0) {
+				if (--run->inv.entries[j].refcnt == 0)
+					run->decisions[j].unattributed_refs = 1;
+				want_dependency(run, (size_t)j, removed);
+			}
 		}
 	}
 	kmod_module_unref_list(pre);

@@ -99,42 +99,80 @@ static void test_no_pid_unknown(void **state)
 	assert_int_equal(id.pid, 0);
 }
 
-static void test_own_mount_ns_not_other(void **state)
+static void test_own_namespaces_not_other(void **state)
 {
 	(void)state;
 
-	assert_int_equal(process_in_other_mount_ns(&host, getpid()), 0);
-	assert_int_equal(process_in_other_mount_ns(&host, INT_MAX), -ENOENT);
+	assert_int_equal(process_in_own_namespaces(&host, getpid()), 0);
+	assert_int_equal(process_in_own_namespaces(&host, INT_MAX), -ENOENT);
 }
 
-/* Fork a child that enters a new mount namespace, as a container's process does. */
-static void test_child_in_new_mount_ns(void **state)
+/*
+ * Fork a child that unshares the given namespaces and forks a grandchild,
+ * which is the first process of a new PID namespace. Returns the
+ * grandchild's pid, or 0 when unshare() failed, with the child's in *child.
+ */
+static pid_t start_in_namespaces(int flags, pid_t *child)
 {
 	int ready[2];
-	char result = 0;
-	pid_t child;
-	(void)state;
+	pid_t grandchild = 0;
 
 	assert_int_equal(pipe(ready), 0);
-	child = fork();
-	assert_true(child >= 0);
-	if (child == 0) {
-		result = unshare(CLONE_NEWNS) == 0 ? 'y' : 'n';
-		if (write(ready[1], &result, 1) != 1)
+	*child = fork();
+	assert_true(*child >= 0);
+	if (*child == 0) {
+		pid_t forked = -1;
+
+		if (unshare(flags) == 0)
+			forked = fork();
+		if (forked == 0) {
+			for (;;)
+				pause();
+		}
+		grandchild = forked > 0 ? forked : 0;
+		if (write(ready[1], &grandchild, sizeof(grandchild)) != sizeof(grandchild))
 			_exit(1);
 		for (;;)
 			pause();
 	}
 	close(ready[1]);
-	assert_int_equal(read(ready[0], &result, 1), 1);
+	assert_int_equal(read(ready[0], &grandchild, sizeof(grandchild)), sizeof(grandchild));
 	close(ready[0]);
+	return grandchild;
+}
 
-	if (result == 'y')
-		assert_int_equal(process_in_other_mount_ns(&host, child), 1);
+static void stop_in_namespaces(pid_t grandchild, pid_t child)
+{
+	if (grandchild > 0)
+		kill(grandchild, SIGKILL);
 	kill(child, SIGKILL);
 	waitpid(child, NULL, 0);
-	if (result != 'y')
-		skip(); /* unshare(CLONE_NEWNS) needs CAP_SYS_ADMIN */
+}
+
+/* A container's process has its own mount and PID namespaces. */
+static void test_new_namespaces_own(void **state)
+{
+	pid_t child, grandchild = start_in_namespaces(CLONE_NEWNS | CLONE_NEWPID, &child);
+	(void)state;
+
+	if (grandchild > 0)
+		assert_int_equal(process_in_own_namespaces(&host, grandchild), 1);
+	stop_in_namespaces(grandchild, child);
+	if (grandchild <= 0)
+		skip(); /* unshare() of these namespaces needs CAP_SYS_ADMIN */
+}
+
+/* Without its own PID namespace, a container's other processes outlive its first one. */
+static void test_mount_namespace_alone_not_own(void **state)
+{
+	pid_t child, grandchild = start_in_namespaces(CLONE_NEWNS, &child);
+	(void)state;
+
+	if (grandchild > 0)
+		assert_int_equal(process_in_own_namespaces(&host, grandchild), 0);
+	stop_in_namespaces(grandchild, child);
+	if (grandchild <= 0)
+		skip();
 }
 
 /*
@@ -258,8 +296,9 @@ int main(void)
 	ADD_TEST(tests, &n, test_reused_pid_exited);
 	ADD_TEST(tests, &n, test_other_pid_namespace_unknown);
 	ADD_TEST(tests, &n, test_no_pid_unknown);
-	ADD_TEST(tests, &n, test_own_mount_ns_not_other);
-	ADD_TEST(tests, &n, test_child_in_new_mount_ns);
+	ADD_TEST(tests, &n, test_own_namespaces_not_other);
+	ADD_TEST(tests, &n, test_new_namespaces_own);
+	ADD_TEST(tests, &n, test_mount_namespace_alone_not_own);
 	ADD_TEST_TMPDIR(tests, &n, test_parse_odd_command_name);
 	ADD_TEST_TMPDIR(tests, &n, test_parse_short_stat_invalid);
 	ADD_TEST_TMPDIR(tests, &n, test_zombie_leader_with_threads_alive);
