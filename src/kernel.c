@@ -85,16 +85,21 @@ bool have_cap_sys_module(void)
 	return data[CAP_SYS_MODULE / 32].effective & (1U << (CAP_SYS_MODULE % 32));
 }
 
-int kernel_in_init_mount_ns(const struct kernel_paths *paths)
+int kernel_shares_ns(const struct kernel_paths *paths, int pid, const char *type)
 {
-	char self[PATH_MAX], init[PATH_MAX];
+	char self[PATH_MAX], other[PATH_MAX];
 	struct stat a, b;
 
-	snprintf(self, sizeof(self), "%s/self/ns/mnt", paths->procfs);
-	snprintf(init, sizeof(init), "%s/1/ns/mnt", paths->procfs);
-	if (stat(self, &a) < 0 || stat(init, &b) < 0)
+	snprintf(self, sizeof(self), "%s/self/ns/%s", paths->procfs, type);
+	snprintf(other, sizeof(other), "%s/%d/ns/%s", paths->procfs, pid, type);
+	if (stat(self, &a) < 0 || stat(other, &b) < 0)
 		return -errno;
 	return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+int kernel_in_init_mount_ns(const struct kernel_paths *paths)
+{
+	return kernel_shares_ns(paths, 1, "mnt");
 }
 
 int kernel_release(char *buf, size_t buflen)

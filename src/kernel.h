@@ -49,6 +49,13 @@ bool have_cap_sys_module(void);
  */
 int kernel_in_init_mount_ns(const struct kernel_paths *paths);
 
+/*
+ * Tell whether pid shares this process's namespace of type ("mnt", "pid"),
+ * comparing <procfs>/self/ns/TYPE with <procfs>/PID/ns/TYPE. Returns 1, 0,
+ * or a negative errno when either cannot be read.
+ */
+int kernel_shares_ns(const struct kernel_paths *paths, int pid, const char *type);
+
 /* Copy the running kernel's release (uname -r) into buf. */
 int kernel_release(char *buf, size_t buflen);
 

@@ -125,26 +125,13 @@ static bool procfs_shows_all(const struct kernel_paths *paths)
 	return stat(path, &st) == 0;
 }
 
-/* Tell whether pid's namespace of the given type differs from this process's. */
-static int in_other_ns(const struct kernel_paths *paths, int pid, const char *type)
-{
-	char path[64];
-	struct stat self, other;
-
-	snprintf(path, sizeof(path), "%s/self/ns/%s", paths->procfs, type);
-	if (stat(path, &self) < 0)
-		return -errno;
-	snprintf(path, sizeof(path), "%s/%d/ns/%s", paths->procfs, pid, type);
-	if (stat(path, &other) < 0)
-		return -errno;
-	return self.st_ino != other.st_ino || self.st_dev != other.st_dev;
-}
-
 int process_in_own_namespaces(const struct kernel_paths *paths, int pid)
 {
-	int r = in_other_ns(paths, pid, "mnt");
+	int r = kernel_shares_ns(paths, pid, "mnt");
 
-	return r > 0 ? in_other_ns(paths, pid, "pid") : r;
+	if (r == 0)
+		r = kernel_shares_ns(paths, pid, "pid");
+	return r < 0 ? r : !r;
 }
 
 int process_identify(const struct kernel_paths *paths, int pid, struct process_identity *id)

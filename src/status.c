@@ -76,7 +76,7 @@ static void format_containers(const struct inventory_entry *e, char *buf, size_t
 		snprintf(buf, buflen, "-");
 }
 
-/* A module that is not loaded now was inserted by nobody, so the column says "-". */
+/* A module that is not loaded now has no inserter, so the column shows "-". */
 static const char *by_hook(const struct inventory_entry *e)
 {
 	if (e->state == MODULE_ABSENT)
